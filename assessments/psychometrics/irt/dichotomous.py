@@ -107,10 +107,28 @@ def fit(
             converged = True
             break
 
-    theta = mean + sd * quadrature.nodes
-    loglik, _, _, _ = _expected_counts(data, quadrature, a, d, theta)
+    loglik = log_likelihood(patterns, quadrature, a, d, mean, sd)
     labels, information = _louis_information(data, quadrature, a, d, mean, sd, free, design)
     return Fit(a, d, mean, sd, loglik, cycle, converged, labels, information)
+
+
+def log_likelihood(
+    patterns: Patterns,
+    quadrature: Quadrature,
+    a: np.ndarray,
+    d: np.ndarray,
+    mean: float = 0.0,
+    sd: float = 1.0,
+) -> float:
+    """Marginal log-likelihood Σ_p w_p log ∫ L_p(θ) φ(θ; μ, σ) dθ of 0/1 items at given values.
+
+    What EM maximises; also what likelihood-ratio comparisons of nested models need.
+    """
+    data = _Data(
+        (patterns.codes == 1).astype(float), patterns.observed.astype(float), patterns.weights
+    )
+    theta = mean + sd * quadrature.nodes
+    return _expected_counts(data, quadrature, np.asarray(a, float), np.asarray(d, float), theta)[0]
 
 
 def _starting_values(data: _Data) -> tuple[np.ndarray, np.ndarray]:
