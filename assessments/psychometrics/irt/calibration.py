@@ -26,6 +26,7 @@ from typing import Literal
 import numpy as np
 
 from . import dichotomous, graded
+from .blas import single_threaded_blas
 from .model import ItemParameters
 from .patterns import MISSING, as_codes, collapse
 from .quadrature import DEFAULT_POINTS, normal_quadrature
@@ -82,6 +83,22 @@ def calibrate(
     max_cycles: int = 2000,
 ) -> Calibration:
     """Calibrate ``responses`` (people × items, NaN = not presented) under ``model``."""
+    with single_threaded_blas():
+        return _calibrate(
+            responses, names, model, weights, quadrature_points, anchors, tol, max_cycles
+        )
+
+
+def _calibrate(
+    responses: np.ndarray,
+    names: tuple[str, ...] | list[str],
+    model: Model,
+    weights: np.ndarray | None,
+    quadrature_points: int,
+    anchors: ItemParameters | None,
+    tol: float,
+    max_cycles: int,
+) -> Calibration:
     if model not in MODELS:
         raise CalibrationError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
     names = tuple(str(n) for n in names)

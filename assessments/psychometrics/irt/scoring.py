@@ -21,6 +21,7 @@ from typing import Literal
 
 import numpy as np
 
+from .blas import single_threaded_blas
 from .model import ItemParameters, category_derivatives, log_category_probabilities
 from .patterns import MISSING, Patterns, as_codes, collapse
 from .quadrature import normal_quadrature, posterior_over_nodes
@@ -52,6 +53,18 @@ def score(
     quadrature_points: int = SCORING_POINTS,
 ) -> Scores:
     """Score each row of ``responses`` (people × items in ``params`` order, NaN = not presented)."""
+    with single_threaded_blas():
+        return _score(responses, params, method, prior_mean, prior_sd, quadrature_points)
+
+
+def _score(
+    responses: np.ndarray,
+    params: ItemParameters,
+    method: Method,
+    prior_mean: float,
+    prior_sd: float,
+    quadrature_points: int,
+) -> Scores:
     if method not in METHODS:
         raise ScoringError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     if not prior_sd > 0:
