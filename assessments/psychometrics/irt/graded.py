@@ -62,9 +62,15 @@ def fit(
             converged = True
             break
     params = _params(names, vectors)
-    loglik, _ = _expected_counts(onehot, patterns.weights, params, quadrature)
+    loglik = log_likelihood(patterns, params, quadrature)
     information = _numerical_information(onehot, patterns.weights, names, vectors, quadrature)
     return GradedFit(params, loglik, cycle, converged, information)
+
+
+def log_likelihood(patterns: Patterns, params: ItemParameters, quadrature: Quadrature) -> float:
+    """Marginal log-likelihood of graded (or 0/1) items at given parameters, θ ~ N(0, 1)."""
+    onehot = patterns.one_hot(params.n_categories)
+    return _expected_counts(onehot, patterns.weights, params, quadrature)[0]
 
 
 def _params(names: tuple[str, ...], vectors: list[np.ndarray]) -> ItemParameters:
