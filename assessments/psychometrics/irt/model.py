@@ -46,7 +46,7 @@ class ItemParameters:
         # Intercepts must be a contiguous, strictly decreasing run from the first column.
         if np.any(present[:, 1:] & ~present[:, :-1]) or not present[:, 0].all():
             raise ValueError("each item needs its intercepts in the first columns, without gaps")
-        diffs = np.diff(np.where(present, d, -np.inf), axis=1)
+        diffs = np.diff(np.where(present, d, 0.0), axis=1)
         if np.any((diffs >= 0) & present[:, 1:]):
             raise ValueError("intercepts must decrease: d_1 > d_2 > … for every item")
         object.__setattr__(self, "names", tuple(str(n) for n in self.names))
