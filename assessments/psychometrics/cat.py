@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -66,7 +66,19 @@ class CatState:
     log: tuple[dict, ...] = field(default_factory=tuple)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
+        # Built by hand: dataclasses.asdict deep-copies the log and dominated the step time.
+        return json.dumps(
+            {
+                "seed": self.seed,
+                "items": list(self.items),
+                "responses": list(self.responses),
+                "pending": self.pending,
+                "finished": self.finished,
+                "stop_reason": self.stop_reason,
+                "log": list(self.log),
+            },
+            ensure_ascii=False,
+        )
 
     @classmethod
     def from_json(cls, text: str) -> CatState:
@@ -101,8 +113,10 @@ class CatEngine:
             raise CatError("randomesque, max_items and se_target must be positive")
         self.params = params
         self.config = config
-        self.competency = np.asarray([str(c) for c in competencies], dtype=object)
-        self.codes = tuple(dict.fromkeys(self.competency.tolist()))
+        labels = [str(c) for c in competencies]
+        self.codes = tuple(dict.fromkeys(labels))
+        self.competency_of = labels
+        self.in_competency = {c: np.array([x == c for x in labels]) for c in self.codes}
         blueprint = config.blueprint or {c: 1.0 for c in self.codes}
         unknown = set(blueprint) - set(self.codes)
         if unknown:
@@ -118,9 +132,8 @@ class CatEngine:
     # -- estimation -----------------------------------------------------------------------------
     def estimate(self, state: CatState) -> Estimate:
         """EAP and posterior SD after the answered items of ``state``."""
-        log_like = np.zeros(self.nodes.size)
-        for name, response in zip(state.items, state.responses, strict=True):
-            log_like += self.log_prob[self.position[name], response]
+        rows = [self.position[name] for name in state.items]
+        log_like = self.log_prob[rows, list(state.responses)].sum(axis=0)
         _, posterior = posterior_over_nodes(log_like[None, :], self.quadrature)
         theta = float(posterior[0] @ self.nodes)
         se = float(np.sqrt(max(posterior[0] @ self.nodes**2 - theta**2, 0.0)))
@@ -136,15 +149,15 @@ class CatEngine:
         est = self.estimate(state)
         counts = {c: 0 for c in self.codes}
         for name in state.items:
-            counts[self.competency[self.position[name]]] += 1
+            counts[self.competency_of[self.position[name]]] += 1
         eligible = self._eligible(state, counts)
         reason = self._stop_reason(est, counts, eligible)
         if reason is not None:
             record = {"step": est.n_items + 1, "theta": est.theta, "se": est.se, "stop": reason}
             return None, replace(state, finished=True, stop_reason=reason, log=(*state.log, record))
         competency = self._competency(est, counts, eligible)
-        pool = np.flatnonzero(eligible & (self.competency == competency))
-        info = item_information(self._subset(pool), np.array([est.theta]))[:, 0]
+        pool = np.flatnonzero(eligible & self.in_competency[competency])
+        info = item_information(self.params, np.array([est.theta]))[pool, 0]
         order = np.argsort(-info, kind="stable")
         rng = np.random.default_rng([state.seed, est.n_items])
         chosen = pool[order[rng.integers(min(self.config.randomesque, pool.size))]]
@@ -183,11 +196,6 @@ class CatEngine:
         }
         return replace(answered, log=(*state.log[:-1], last))
 
-    def _subset(self, pool: np.ndarray) -> ItemParameters:
-        return ItemParameters(
-            tuple(self.params.names[j] for j in pool), self.params.a[pool], self.params.d[pool]
-        )
-
     def _eligible(self, state: CatState, counts: dict[str, int]) -> np.ndarray:
         eligible = np.ones(self.params.n_items, dtype=bool)
         for name in state.items:
@@ -196,7 +204,7 @@ class CatEngine:
         if cap is not None:
             for code, count in counts.items():
                 if count >= cap:
-                    eligible &= self.competency != code
+                    eligible &= ~self.in_competency[code]
         return eligible
 
     def _short(self, counts: dict[str, int], eligible: np.ndarray) -> list[str]:
@@ -205,7 +213,7 @@ class CatEngine:
         return [
             c
             for c in self.codes
-            if counts[c] < minimum and np.any(eligible & (self.competency == c))
+            if counts[c] < minimum and np.any(eligible & self.in_competency[c])
         ]
 
     def _stop_reason(
@@ -231,7 +239,7 @@ class CatEngine:
         if short and (est.se <= self.config.se_target or outstanding >= remaining):
             options = short
         else:
-            options = [c for c in self.codes if np.any(eligible & (self.competency == c))]
+            options = [c for c in self.codes if np.any(eligible & self.in_competency[c])]
         n_next = est.n_items + 1
         return max(options, key=lambda c: self.share[c] * n_next - counts[c])
 
