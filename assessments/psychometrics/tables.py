@@ -58,7 +58,7 @@ def read_table(path: str | Path, *, allow_blank: bool, allow_weight: bool = True
     data_cols = [i for i, h in enumerate(header) if h not in (ID, WEIGHT)]
     if not data_cols:
         raise TableError(f"{path}: line 1: no data columns besides {ID!r}/{WEIGHT!r}")
-    body = [(n, r) for n, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r)]
+    body = [(n, r) for n, r in enumerate(rows[1:], start=2) if not _empty_line(r)]
     if not body:
         raise TableError(f"{path}: the file has a header but no data rows")
     values = np.empty((len(body), len(data_cols)))
@@ -100,6 +100,11 @@ def _rows(path: str | Path) -> list[list[str]]:
     return rows
 
 
+def _empty_line(row: list[str]) -> bool:
+    """An empty line is skipped; a row of empty cells is data (a person who saw no item)."""
+    return not row or (len(row) == 1 and not row[0].strip())
+
+
 def _number(cell: str, path: str | Path, line: int, column: str, allow_blank: bool) -> float:
     text = cell.strip()
     if not text:
@@ -133,7 +138,7 @@ def read_parameters(path: str | Path) -> ItemParameters:
         raise TableError(f"{path}: line 1: no 'd' (or 'd1', 'd2', …) column")
     names, slopes, intercepts = [], [], []
     for line, row in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in row):
+        if _empty_line(row):
             continue
         if len(row) != len(header):
             raise TableError(
