@@ -189,3 +189,14 @@ def test_items_that_cannot_be_estimated_are_refused_by_name(column, model, messa
 def test_too_few_quadrature_points_are_refused():
     with pytest.raises(CalibrationError, match="at least 41"):
         calibrate(np.array([[0.0, 1.0], [1.0, 0.0]]), ["x", "y"], "2pl", quadrature_points=21)
+
+
+def test_skipping_standard_errors_changes_nothing_else():
+    rng = np.random.default_rng(8)
+    bank = typical_bank(6, rng)
+    data = simulate_responses(bank, rng.normal(size=400), rng)
+    for model in ("2pl", "grm"):
+        full = calibrate(data, bank.names, model)
+        quick = calibrate(data, bank.names, model, standard_errors=False)
+        np.testing.assert_array_equal(quick.params.a, full.params.a)
+        assert np.all(np.isnan(quick.se_a)) and np.all(np.isfinite(full.se_a))

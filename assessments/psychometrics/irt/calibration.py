@@ -81,11 +81,23 @@ def calibrate(
     anchors: ItemParameters | None = None,
     tol: float = 1e-4,
     max_cycles: int = 2000,
+    standard_errors: bool = True,
 ) -> Calibration:
-    """Calibrate ``responses`` (people × items, NaN = not presented) under ``model``."""
+    """Calibrate ``responses`` (people × items, NaN = not presented) under ``model``.
+
+    ``standard_errors=False`` skips the information matrix (SEs become NaN) for simulations.
+    """
     with single_threaded_blas():
         return _calibrate(
-            responses, names, model, weights, quadrature_points, anchors, tol, max_cycles
+            responses,
+            names,
+            model,
+            weights=weights,
+            quadrature_points=quadrature_points,
+            anchors=anchors,
+            tol=tol,
+            max_cycles=max_cycles,
+            standard_errors=standard_errors,
         )
 
 
@@ -93,11 +105,13 @@ def _calibrate(
     responses: np.ndarray,
     names: tuple[str, ...] | list[str],
     model: Model,
+    *,
     weights: np.ndarray | None,
     quadrature_points: int,
     anchors: ItemParameters | None,
     tol: float,
     max_cycles: int,
+    standard_errors: bool,
 ) -> Calibration:
     if model not in MODELS:
         raise CalibrationError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
@@ -124,9 +138,15 @@ def _calibrate(
                 "link graded calibrations with Stocking–Lord instead"
             )
         result = graded.fit(
-            patterns, n_categories, names, quadrature, tol=tol, max_cycles=max_cycles
+            patterns,
+            n_categories,
+            names,
+            quadrature,
+            tol=tol,
+            max_cycles=max_cycles,
+            standard_errors=standard_errors,
         )
-        se = _standard_errors(result.information)
+        se = _standard_errors(result.information, int(np.sum(n_categories)))
         d_width = result.params.d.shape[1]
         se_a, se_d = np.empty(len(names)), np.full((len(names), d_width), np.nan)
         pos = 0
@@ -140,8 +160,17 @@ def _calibrate(
         )  # fmt: skip
 
     design = _design(model, names, anchors)
-    result = dichotomous.fit(patterns, quadrature, design, tol=tol, max_cycles=max_cycles)
-    se = dict(zip(result.labels, _standard_errors(result.information), strict=True))
+    result = dichotomous.fit(
+        patterns,
+        quadrature,
+        design,
+        tol=tol,
+        max_cycles=max_cycles,
+        standard_errors=standard_errors,
+    )
+    se = dict(
+        zip(result.labels, _standard_errors(result.information, len(result.labels)), strict=True)
+    )
     n_items = len(names)
     se_a = np.array([se.get(("a", j), se.get(("a", None), np.nan)) for j in range(n_items)])
     se_d = np.array([se.get(("d", j), np.nan) for j in range(n_items)])[:, None]
@@ -216,8 +245,11 @@ def _check_items(codes: np.ndarray, names: tuple[str, ...], dichotomous_only: bo
     return n_categories
 
 
-def _standard_errors(information: np.ndarray) -> np.ndarray:
-    """Square roots of the diagonal of the inverse information; NaN where it is singular."""
+def _standard_errors(information: np.ndarray | None, size: int) -> np.ndarray:
+    """Square roots of the diagonal of the inverse information; NaN where it is singular or
+    was not computed."""
+    if information is None:
+        return np.full(size, np.nan)
     if information.size == 0:
         return np.zeros(0)
     try:

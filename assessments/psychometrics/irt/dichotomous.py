@@ -61,7 +61,7 @@ class Fit:
     iterations: int
     converged: bool
     labels: list[tuple[str, int | None]]
-    information: np.ndarray
+    information: np.ndarray | None  # None when standard errors were not asked for
 
 
 @dataclass
@@ -78,6 +78,7 @@ def fit(
     *,
     tol: float = 1e-4,
     max_cycles: int = 2000,
+    standard_errors: bool = True,
 ) -> Fit:
     """Run EM to convergence (largest parameter change < ``tol``) and return estimates and SEs."""
     data = _Data(
@@ -108,7 +109,10 @@ def fit(
             break
 
     loglik = log_likelihood(patterns, quadrature, a, d, mean, sd)
-    labels, information = _louis_information(data, quadrature, a, d, mean, sd, free, design)
+    if standard_errors:
+        labels, information = _louis_information(data, quadrature, a, d, mean, sd, free, design)
+    else:
+        labels, information = _projection(a.size, free, design)[0], None
     return Fit(a, d, mean, sd, loglik, cycle, converged, labels, information)
 
 

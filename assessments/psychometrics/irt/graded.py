@@ -32,7 +32,7 @@ class GradedFit:
     loglik: float
     iterations: int
     converged: bool
-    information: np.ndarray
+    information: np.ndarray | None  # None when standard errors were not asked for
 
 
 def fit(
@@ -43,6 +43,7 @@ def fit(
     *,
     tol: float = 1e-4,
     max_cycles: int = 2000,
+    standard_errors: bool = True,
 ) -> GradedFit:
     """Calibrate a graded response model; categories are coded 0 … K_j − 1 in ``patterns``."""
     onehot = patterns.one_hot(n_categories)
@@ -63,7 +64,11 @@ def fit(
             break
     params = _params(names, vectors)
     loglik = log_likelihood(patterns, params, quadrature)
-    information = _numerical_information(onehot, patterns.weights, names, vectors, quadrature)
+    information = (
+        _numerical_information(onehot, patterns.weights, names, vectors, quadrature)
+        if standard_errors
+        else None
+    )
     return GradedFit(params, loglik, cycle, converged, information)
 
 
