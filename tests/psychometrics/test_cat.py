@@ -169,6 +169,15 @@ def test_every_step_is_logged_with_theta_se_candidates_and_response():
     infos = [c[1] for c in first["candidates"]]
     assert infos == sorted(infos, reverse=True)
     assert all({"response", "theta_after", "se_after"} <= set(r) for r in steps)
+    # Randomesque k starts at 5 and falls by one every two items.
+    assert [r["randomesque"] for r in steps[:6]] == [5, 5, 4, 4, 3, 3]
+
+
+def test_constant_randomesque_when_asked():
+    params, codes = typical_bank()
+    engine = CatEngine(params, codes, CatConfig(se_target=0.45, randomesque_step=None))
+    state = run_test(engine, 0.0, np.random.default_rng(6), seed=5)
+    assert {r["randomesque"] for r in state.log if "item" in r} == {5}
 
 
 def test_the_engine_refuses_answers_it_did_not_ask_for():
@@ -187,5 +196,7 @@ def test_configuration_errors_are_clear():
     params, codes = typical_bank(n_items=8)
     with pytest.raises(CatError, match="competency codes"):
         CatEngine(params, codes[:3], CatConfig())
+    with pytest.raises(CatError, match="randomesque_step"):
+        CatEngine(params, codes, CatConfig(randomesque_step=0))
     with pytest.raises(CatError, match=r"'D9\.9'"):
         CatEngine(params, codes, CatConfig(blueprint={"D9.9": 1}))
