@@ -6,11 +6,19 @@ b ~ N(0, 1) clipped to ±2.5, θ ~ N(0, 1), seeds 0–4, 61 quadrature points. T
 ``twopl_mml`` (an independent MML implementation) on the same data for items with |b| < 3.
 """
 
+import dataclasses
+
 import girth
 import numpy as np
 import pytest
 
-from assessments.psychometrics.irt import CalibrationError, ItemParameters, calibrate, graded
+from assessments.psychometrics.irt import (
+    Calibration,
+    CalibrationError,
+    ItemParameters,
+    calibrate,
+    graded,
+)
 from assessments.psychometrics.irt.dichotomous import Design, fit, log_likelihood
 from assessments.psychometrics.irt.patterns import as_codes, collapse
 from assessments.psychometrics.irt.quadrature import normal_quadrature
@@ -200,3 +208,22 @@ def test_skipping_standard_errors_changes_nothing_else():
         quick = calibrate(data, bank.names, model, standard_errors=False)
         np.testing.assert_array_equal(quick.params.a, full.params.a)
         assert np.all(np.isnan(quick.se_a)) and np.all(np.isfinite(full.se_a))
+
+
+def test_item_flags_point_at_weak_extreme_and_imprecise_items():
+    params = ItemParameters(
+        ("ok", "flat", "far", "shaky"),
+        np.array([1.2, 0.2, 1.0, 0.8]),
+        np.array([[0.5], [0.1], [-4.5], [0.0]]),
+    )
+    result = Calibration(
+        "2pl", params, np.array([0.1, 0.1, 0.3, 1.4]), np.array([[0.1], [0.1], [0.5], [0.2]]),
+        -100.0, 20, True, 500.0, 0.0, 1.0, None, None, 61, (),
+    )  # fmt: skip
+    assert result.item_flags() == {
+        "flat": ("low-slope",),
+        "far": ("extreme-difficulty",),
+        "shaky": ("imprecise",),
+    }
+    stopped = dataclasses.replace(result, converged=False)
+    assert stopped.item_flags()["ok"] == ("not-converged",)

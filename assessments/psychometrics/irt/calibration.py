@@ -33,6 +33,7 @@ from .quadrature import DEFAULT_POINTS, normal_quadrature
 
 Model = Literal["2pl", "1pl", "rasch", "grm"]
 MODELS: tuple[str, ...] = ("2pl", "1pl", "rasch", "grm")
+LOW_SLOPE, EXTREME_B, IMPRECISE_SE = 0.3, 4.0, 1.0  # item screening thresholds
 
 
 class CalibrationError(ValueError):
@@ -62,6 +63,29 @@ class Calibration:
     se_latent_variance: float | None
     quadrature_points: int
     anchors: tuple[str, ...]
+
+    def item_flags(self) -> dict[str, tuple[str, ...]]:
+        """Items to review before operational use (psychometrics.md §4.7), by name.
+
+        ``low-slope`` a < 0.3 (the item barely separates people), ``extreme-difficulty`` some
+        |b| > 4, ``imprecise`` an SE of a or d above 1, ``not-converged`` for every item of a
+        run that stopped before converging.
+        """
+        flags = {}
+        for j, name in enumerate(self.params.names):
+            reasons = []
+            if self.params.a[j] < LOW_SLOPE:
+                reasons.append("low-slope")
+            if np.nanmax(np.abs(self.params.b[j])) > EXTREME_B:
+                reasons.append("extreme-difficulty")
+            ses = [self.se_a[j], *self.se_d[j, : self.params.n_categories[j] - 1]]
+            if any(np.isfinite(x) and x > IMPRECISE_SE for x in ses):
+                reasons.append("imprecise")
+            if not self.converged:
+                reasons.append("not-converged")
+            if reasons:
+                flags[name] = tuple(reasons)
+        return flags
 
     @property
     def se_b(self) -> np.ndarray:
