@@ -62,11 +62,11 @@ def administer(engine: CatEngine, answers: np.ndarray, seed: int) -> tuple[CatSt
         step_times[-1] += time.perf_counter() - start
 
 
-def efficiency(params, codes, theta, answers, se_target, max_items, step) -> dict:
+def efficiency(params, codes, theta, answers, se_target, max_items, step, balance=True) -> dict:
     config = CatConfig(
         se_target=se_target,
         max_items=max_items,
-        blueprint=dict.fromkeys(COMPETENCIES, 1),
+        blueprint=dict.fromkeys(COMPETENCIES, 1) if balance else None,
         randomesque_step=step,
     )
     engine = CatEngine(params, codes, config)
@@ -181,6 +181,14 @@ def main() -> None:
             f"max exposure {r['max_exposure']:.2f}",
             flush=True,
         )
+    unbalanced = efficiency(params, codes, theta, answers, 0.30, 60, step, balance=False)
+    balance_cost = runs["se_0.30"]["mean_items"] / unbalanced["mean_items"] - 1
+    print(
+        f"Content balancing cost at SE <= 0.30: {unbalanced['mean_items']:.2f} items without "
+        f"the blueprint -> {balance_cost:+.1%} (T8: <= +10%); blueprint ±1 without balancing "
+        f"{unbalanced['blueprint_within_one_share']:.1%}",
+        flush=True,
+    )
     speed = latency(n_latency, seed=7)
     print(
         f"1,000-item bank: next-item step p50 {speed['engine']['p50_ms']:.2f} ms, "
@@ -201,6 +209,8 @@ def main() -> None:
                 "reduction_vs_fixed_se_0.30": runs["se_0.30"]["reduction_vs_fixed"],
                 "reduction_vs_fixed_se_0.40": runs["se_0.40"]["reduction_vs_fixed"],
                 "p95_next_item_ms": speed["engine"]["p95_ms"],
+                "content_balance_length_cost_se_0.30": balance_cost,
+                "unbalanced_se_0.30": unbalanced,
                 "runs": runs,
                 "latency": speed,
             }
