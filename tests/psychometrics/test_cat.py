@@ -14,6 +14,7 @@ import pytest
 from assessments.psychometrics.cat import CatConfig, CatEngine, CatError, CatState, replay
 from assessments.psychometrics.irt import ItemParameters
 from assessments.psychometrics.irt.model import category_probabilities
+from assessments.psychometrics.irt.simulation import graded_bank
 
 COMPETENCIES = ("D1.1", "D2.2", "D3.1", "D4.3")
 
@@ -200,3 +201,15 @@ def test_configuration_errors_are_clear():
         CatEngine(params, codes, CatConfig(randomesque_step=0))
     with pytest.raises(CatError, match=r"'D9\.9'"):
         CatEngine(params, codes, CatConfig(blueprint={"D9.9": 1}))
+
+
+def test_graded_items_take_part_like_any_other():
+    rng = np.random.default_rng(12)
+    params = graded_bank(60, 4, rng)
+    codes = [COMPETENCIES[j % 2] for j in range(60)]
+    engine = CatEngine(params, codes, CatConfig(se_target=0.35, blueprint={"D1.1": 1, "D2.2": 1}))
+    state = run_test(engine, 0.4, rng, seed=9)
+    assert state.stop_reason == "se-target"
+    assert len(state.items) < 15  # four-category items carry more information than 0/1 ones
+    assert max(state.responses) > 1
+    assert replay(engine, state) == []

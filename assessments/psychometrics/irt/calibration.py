@@ -155,73 +155,63 @@ def _calibrate(
     except ValueError as exc:
         raise CalibrationError(str(exc)) from exc
     n_persons = float(patterns.weights.sum())
+    options = {"tol": tol, "max_cycles": max_cycles, "standard_errors": standard_errors}
     if model == "grm":
         if anchors is not None:
             raise CalibrationError(
                 "anchored (fixed-item) calibration is available for 2pl, 1pl and rasch; "
                 "link graded calibrations with Stocking–Lord instead"
             )
-        result = graded.fit(
-            patterns,
-            n_categories,
-            names,
-            quadrature,
-            tol=tol,
-            max_cycles=max_cycles,
-            standard_errors=standard_errors,
-        )
-        se = _standard_errors(result.information, int(np.sum(n_categories)))
-        d_width = result.params.d.shape[1]
-        se_a, se_d = np.empty(len(names)), np.full((len(names), d_width), np.nan)
-        pos = 0
-        for j, k in enumerate(n_categories):
-            se_a[j] = se[pos]
-            se_d[j, : k - 1] = se[pos + 1 : pos + k]
-            pos += k
-        return Calibration(
-            "grm", result.params, se_a, se_d, result.loglik, result.iterations,
-            result.converged, n_persons, 0.0, 1.0, None, None, quadrature_points, (),
-        )  # fmt: skip
+        return _graded(patterns, n_categories, names, quadrature, n_persons, options)
+    return _dichotomous(patterns, names, model, quadrature, anchors, n_persons, options)
 
+
+def _graded(patterns, n_categories, names, quadrature, n_persons, options) -> Calibration:
+    result = graded.fit(patterns, n_categories, names, quadrature, **options)
+    se = _standard_errors(result.information, int(np.sum(n_categories)))
+    se_a = np.empty(len(names))
+    se_d = np.full((len(names), result.params.d.shape[1]), np.nan)
+    pos = 0
+    for j, k in enumerate(n_categories):  # information rows: (a_j, d_j1, …) item by item
+        se_a[j] = se[pos]
+        se_d[j, : k - 1] = se[pos + 1 : pos + k]
+        pos += k
+    return Calibration(
+        "grm", result.params, se_a, se_d, result.loglik, result.iterations, result.converged,
+        n_persons, 0.0, 1.0, None, None, quadrature.nodes.size, (),
+    )  # fmt: skip
+
+
+def _dichotomous(patterns, names, model, quadrature, anchors, n_persons, options) -> Calibration:
     design = _design(model, names, anchors)
-    result = dichotomous.fit(
-        patterns,
-        quadrature,
-        design,
-        tol=tol,
-        max_cycles=max_cycles,
-        standard_errors=standard_errors,
-    )
-    se = dict(
-        zip(result.labels, _standard_errors(result.information, len(result.labels)), strict=True)
-    )
+    result = dichotomous.fit(patterns, quadrature, design, **options)
+    ses = _standard_errors(result.information, len(result.labels))
+    se = dict(zip(result.labels, ses, strict=True))
     n_items = len(names)
     se_a = np.array([se.get(("a", j), se.get(("a", None), np.nan)) for j in range(n_items)])
     se_d = np.array([se.get(("d", j), np.nan) for j in range(n_items)])[:, None]
-    a, d = result.a.copy(), result.d.copy()
-    mean, variance = result.mean, result.sd**2
-    se_mean = se.get(("mean", None))
+    a = result.a.copy()
+    variance = result.sd**2
     se_var = 2 * result.sd * se[("sd", None)] if ("sd", None) in se else None
-    if model == "rasch" and anchors is None:
-        variance, se_var = a[0] ** 2, 2 * a[0] * se_a[0]
-        a[:] = 1.0
-        se_a[:] = np.nan
     if model == "rasch":
+        if anchors is None:  # fitted as a 1PL: its common slope is the latent SD
+            variance, se_var = a[0] ** 2, 2 * a[0] * se_a[0]
+            a[:] = 1.0
         se_a[:] = np.nan
     return Calibration(
         model,
-        ItemParameters(names, a, d[:, None]),
+        ItemParameters(names, a, result.d[:, None]),
         se_a,
         se_d,
         result.loglik,
         result.iterations,
         result.converged,
         n_persons,
-        mean,
+        result.mean,
         variance,
-        se_mean,
+        se.get(("mean", None)),
         se_var,
-        quadrature_points,
+        quadrature.nodes.size,
         tuple(names[j] for j in sorted(design.fixed)),
     )
 
