@@ -11,8 +11,9 @@ Design (psychometrics.md §6):
   the end uses the best item. On the typical bank this kept the maximum exposure at .80 (SE
   ≤ .30) while needing 21.2 items instead of 24.1 with a constant k = 5 (max exposure .62).
 - **Content balance**: Kingsbury–Zara constrained CAT — the next item comes from the competency
-  furthest below its blueprint share; competencies still short of their minimum take precedence
-  once precision is reached or the remaining slots are needed for them.
+  furthest below its blueprint share (no blueprint: from any competency); competencies still
+  short of their minimum take precedence once precision is reached or the remaining slots are
+  needed for them.
 - **Stopping**: SE ≤ target (after the minimum length and per-competency minimums), or the
   maximum length, or no eligible item left.
 
@@ -124,12 +125,15 @@ class CatEngine:
         self.codes = tuple(dict.fromkeys(labels))
         self.competency_of = labels
         self.in_competency = {c: np.array([x == c for x in labels]) for c in self.codes}
-        blueprint = config.blueprint or {c: 1.0 for c in self.codes}
-        unknown = set(blueprint) - set(self.codes)
-        if unknown:
-            raise CatError(f"blueprint names competency {sorted(unknown)[0]!r} with no items")
-        total = sum(blueprint.values())
-        self.share = {c: blueprint.get(c, 0.0) / total for c in self.codes}
+        self.share: dict[str, float] | None = None  # no blueprint: no content balancing
+        if config.blueprint:
+            unknown = set(config.blueprint) - set(self.codes)
+            if unknown:
+                raise CatError(f"blueprint names competency {sorted(unknown)[0]!r} with no items")
+            total = sum(config.blueprint.values())
+            if not total > 0 or min(config.blueprint.values()) < 0:
+                raise CatError("blueprint shares must be ≥ 0 and not all zero")
+            self.share = {c: config.blueprint.get(c, 0.0) / total for c in self.codes}
         self.position = {name: j for j, name in enumerate(params.names)}
         quadrature = normal_quadrature(GRID_POINTS, GRID_BOUND)
         self.nodes = config.prior_mean + config.prior_sd * quadrature.nodes
@@ -163,7 +167,9 @@ class CatEngine:
             record = {"step": est.n_items + 1, "theta": est.theta, "se": est.se, "stop": reason}
             return None, replace(state, finished=True, stop_reason=reason, log=(*state.log, record))
         competency = self._competency(est, counts, eligible)
-        pool = np.flatnonzero(eligible & self.in_competency[competency])
+        if competency is not None:
+            eligible = eligible & self.in_competency[competency]
+        pool = np.flatnonzero(eligible)
         info = item_information(self.params, np.array([est.theta]))[pool, 0]
         order = np.argsort(-info, kind="stable")
         k = self._randomesque(est.n_items)
@@ -248,17 +254,25 @@ class CatEngine:
             return "se-target"
         return None
 
-    def _competency(self, est: Estimate, counts: dict[str, int], eligible: np.ndarray) -> str:
-        """Kingsbury–Zara: the competency furthest below its share after one more item."""
+    def _competency(
+        self, est: Estimate, counts: dict[str, int], eligible: np.ndarray
+    ) -> str | None:
+        """Kingsbury–Zara: the competency furthest below its share after one more item.
+
+        None (any competency) when there is no blueprint and no minimum is pressing.
+        """
         short = self._short(counts, eligible)
         outstanding = sum(self.config.min_per_competency - counts[c] for c in short)
         remaining = self.config.max_items - est.n_items
         if short and (est.se <= self.config.se_target or outstanding >= remaining):
             options = short
+        elif self.share is None:
+            return None
         else:
             options = [c for c in self.codes if np.any(eligible & self.in_competency[c])]
         n_next = est.n_items + 1
-        return max(options, key=lambda c: self.share[c] * n_next - counts[c])
+        share = self.share or dict.fromkeys(self.codes, 0.0)
+        return max(options, key=lambda c: share[c] * n_next - counts[c])
 
 
 def replay(engine: CatEngine, state: CatState) -> list[str]:

@@ -197,6 +197,8 @@ def test_configuration_errors_are_clear():
     params, codes = typical_bank(n_items=8)
     with pytest.raises(CatError, match="competency codes"):
         CatEngine(params, codes[:3], CatConfig())
+    with pytest.raises(CatError, match="not all zero"):
+        CatEngine(params, codes, CatConfig(blueprint=dict.fromkeys(COMPETENCIES, 0)))
     with pytest.raises(CatError, match="randomesque_step"):
         CatEngine(params, codes, CatConfig(randomesque_step=0))
     with pytest.raises(CatError, match=r"'D9\.9'"):
@@ -213,3 +215,21 @@ def test_graded_items_take_part_like_any_other():
     assert len(state.items) < 15  # four-category items carry more information than 0/1 ones
     assert max(state.responses) > 1
     assert replay(engine, state) == []
+
+
+def test_without_a_blueprint_information_alone_decides():
+    # Competency D1.1 holds all the sharp items: pure MFI favours it, a blueprint spreads the test.
+    params, codes = typical_bank()
+    sharp = np.array([c == "D1.1" for c in codes])
+    params = ItemParameters(params.names, np.where(sharp, 2.0, 0.5), params.d)
+    rng = np.random.default_rng(13)
+    free = run_test(CatEngine(params, codes, CatConfig(se_target=0.4)), 0.0, rng, seed=1)
+    balanced_engine = CatEngine(
+        params, codes, CatConfig(se_target=0.4, blueprint=dict.fromkeys(COMPETENCIES, 1))
+    )
+    balanced = run_test(balanced_engine, 0.0, rng, seed=1)
+    share_free = np.mean([codes[int(i[4:])] == "D1.1" for i in free.items])
+    share_balanced = np.mean([codes[int(i[4:])] == "D1.1" for i in balanced.items])
+    assert share_free > 0.8
+    assert share_balanced <= 0.25 + 1 / len(balanced.items)
+    assert len(free.items) < len(balanced.items)
