@@ -8,8 +8,8 @@ Design (psychometrics.md §6):
   control (Kingsbury & Zara, 1989): pick at random among the k most informative eligible items.
   By default k starts at 5 and falls by one every two items (a progressive schedule in the
   spirit of Revuelta & Ponsoda, 1998): the opening varies most, where θ̂ is vague anyway, and
-  the end uses the best item. On the typical bank this kept the maximum exposure at .80 (SE
-  ≤ .30) while needing 21.2 items instead of 24.1 with a constant k = 5 (max exposure .62).
+  the end uses the best item. On the typical bank (benchmarks/cat.py, SE ≤ .30) this needs 21.4
+  items at a maximum exposure of .78, against 24.1 items (.62) with a constant k = 5.
 - **Content balance**: Kingsbury–Zara constrained CAT — the next item comes from the competency
   furthest below its blueprint share (no blueprint: from any competency); competencies still
   short of their minimum take precedence once precision is reached or the remaining slots are
