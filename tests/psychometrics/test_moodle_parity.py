@@ -5,11 +5,9 @@ Moodle ships independently calculated statistics for a 25-attempt, 7-slot quiz
 per-slot statistics in ``fixtures/qstats00.csv`` and the quiz statistics inside
 ``stats_from_steps_walkthrough_test.php`` (Moodle checks them at 1e-5 … 1.5e-5).
 
-Those files are GPL-3.0-or-later. Shuzhi is AGPL-3.0-or-later; GPLv3 §13 would allow combining
-them, but copied files would stay GPL inside our tree and need their own notices, so we do not
-vendor them. The test reads them from ``$SHUZHI_MOODLE_STATS_FIXTURES`` or, by default,
-``../shared/interop/moodle-quiz-statistics/`` and skips, saying so, when they are absent. The
-hand-computed checks in test_ctt.py always run.
+Those files are GPL-3.0-or-later; Shuzhi is AGPL-3.0-or-later and GPLv3 §13 permits the
+combination, so a copy with its notice lives in ``fixtures/moodle/`` (see NOTICE.md there).
+``$SHUZHI_MOODLE_STATS_FIXTURES`` may point at another copy (e.g. a Moodle checkout's tests/).
 """
 
 import csv
@@ -23,9 +21,7 @@ import pytest
 from assessments.psychometrics.ctt import item_statistics, total_statistics
 
 FILES = ("results00.csv", "qstats00.csv", "stats_from_steps_walkthrough_test.php")
-DEFAULT = (
-    Path(__file__).resolve().parents[2].parent / "shared" / "interop" / "moodle-quiz-statistics"
-)
+DEFAULT = Path(__file__).resolve().parent / "fixtures" / "moodle"
 FIXTURES = Path(os.environ.get("SHUZHI_MOODLE_STATS_FIXTURES", DEFAULT))
 
 
