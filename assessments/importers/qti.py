@@ -1,0 +1,3 @@
+"""Placeholder."""
+def parse(data, filename=""):
+    raise NotImplementedError
