@@ -159,7 +159,9 @@ def _single(doc: Mapping[str, Any], response: Any) -> Score:
     key = _one_key(doc, response)
     option = next(o for o in doc["options"] if str(o["key"]) == key)
     if option.get("fraction") is not None:
-        return _dichotomous(float(option["fraction"]))
+        # Moodle's thirds (33.33333 %) miss 100 % by a hair: the best option is full credit.
+        best = max(float(o["fraction"]) for o in doc["options"])
+        return _dichotomous(float(option["fraction"]) / best)
     return _dichotomous(1.0 if option.get("correct") else 0.0)
 
 
@@ -168,7 +170,8 @@ def _multiple(doc: Mapping[str, Any], response: Any) -> Score:
     options = doc["options"]
     mode = doc.get("scoring", c.MR_PARTIAL)
     if mode == c.MR_FRACTIONS:
-        return _dichotomous(sum(float(o["fraction"]) for o in options if o["key"] in chosen))
+        full = sum(max(0.0, float(o["fraction"])) for o in options)
+        return _dichotomous(sum(float(o["fraction"]) for o in options if o["key"] in chosen) / full)
     correct = {str(o["key"]) for o in options if o.get("correct")}
     if mode == c.MR_ALL_OR_NOTHING:
         return _dichotomous(1.0 if chosen == correct else 0.0)

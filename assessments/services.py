@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -135,9 +136,18 @@ def store_media(name: str, data: bytes) -> ItemMedia:
     return media
 
 
+_MISSING_IMAGE = re.compile(r"<img\b[^>]*@@PLUGINFILE@@/([^\"'\s<>?#]+)[^>]*>", re.IGNORECASE)
+
+
 def _rewrite_files(value: Any, urls: Callable[[str], str | None]) -> Any:
+    """Point @@PLUGINFILE@@ references at the stored files. A reference to a file the import
+    did not carry (GIFT cannot carry files) becomes a visible note, never a broken link."""
     if isinstance(value, str):
-        return _PLUGINFILE.sub(lambda m: urls(unquote(m.group(1))) or m.group(0), value)
+        value = _PLUGINFILE.sub(lambda m: urls(unquote(m.group(1))) or m.group(0), value)
+        value = _MISSING_IMAGE.sub(
+            lambda m: f"<em>[缺少文件 missing file: {html.escape(unquote(m.group(1)))}]</em>", value
+        )
+        return _PLUGINFILE.sub("#", value)
     if isinstance(value, list):
         return [_rewrite_files(v, urls) for v in value]
     if isinstance(value, dict):
