@@ -83,6 +83,16 @@ def bilingual(text: str) -> tuple[str, str]:
     return (cleaned, "") if _CJK.search(plain_text(cleaned)) else ("", cleaned)
 
 
+def bilingual_text(text: str) -> tuple[str, str]:
+    """(zh, en) HTML for a plain-text field (Moodle's matching answers), which may still carry
+    multilang markup."""
+    parts = _multilang_parts(text or "")
+    if "zh" in parts or "en" in parts:
+        return tuple(html.escape(plain_text(parts.get(lang, ""))) for lang in ("zh", "en"))
+    zh, en = bilingual_plain(text)
+    return html.escape(zh), html.escape(en)
+
+
 def bilingual_plain(text: str) -> tuple[str, str]:
     text = (text or "").strip()
     return (text, "") if _CJK.search(text) else ("", text)

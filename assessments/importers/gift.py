@@ -29,6 +29,7 @@ from .base import (
     Skipped,
     bilingual,
     bilingual_plain,
+    bilingual_text,
     option_keys,
     shorten,
     to_html,
@@ -213,7 +214,7 @@ def _matching(block: str, text: _Text) -> dict[str, Any]:
             raise QuestionError(f"the matching pair '{_restore(raw).strip()}' has no '->'")
         left, _sep, right = _split_feedback(raw)[0].partition("->")
         left_zh, left_en = text.html(left)
-        right_zh, right_en = bilingual(to_html(_restore(right).strip(), "plain_text"))
+        right_zh, right_en = bilingual_text(_restore(right).strip())
         pairs.append({"left_zh": left_zh, "left_en": left_en, "right_zh": right_zh, "right_en": right_en})
     return {"type": c.MATCHING, "pairs": pairs}
 

@@ -32,6 +32,7 @@ from .base import (
     Skipped,
     bilingual,
     bilingual_plain,
+    bilingual_text,
     option_keys,
     shorten,
     to_html,
@@ -313,7 +314,7 @@ def _matching(question: ET.Element, doc: dict, fmt: str, tags: dict) -> None:
     pairs = []
     for sub in question.findall("subquestion"):
         left_zh, left_en = bilingual(_formatted(sub, sub.get("format") or fmt))
-        right_zh, right_en = bilingual(to_html(_text(sub.find("answer")), "plain_text"))
+        right_zh, right_en = bilingual_text(_text(sub.find("answer")))
         pairs.append(
             {"left_zh": left_zh, "left_en": left_en, "right_zh": right_zh, "right_en": right_en}
         )
