@@ -61,6 +61,8 @@ def parse_xml(data: bytes) -> ET.Element:
         raise ImportFileError(f"line {line}, column {column + 1}", f"not well-formed XML ({message})")
     except DefusedXmlException as exc:
         raise ImportFileError("file", f"refused for safety: {exc}") from exc
+    except (LookupError, ValueError) as exc:  # an unknown encoding in the XML declaration
+        raise ImportFileError("line 1", f"the file cannot be decoded ({exc})") from exc
 
 
 def _question_lines(data: bytes) -> list[int]:
