@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.utils import set_query_params
 from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 
 from competencies.selectors import competencies
 from jobs.services import create_job
@@ -80,6 +83,28 @@ class ItemEditView(_TypedPanelMixin, snippet_views.EditView):
         found = Item.objects.filter(pk=kwargs.get("pk")).values_list("type", flat=True).first()
         self.item_type = found or ""
         super().setup(request, *args, **kwargs)
+
+
+def guarded(view, model):
+    """Wagtail's snippet choosers list every snippet to anyone with admin access; the bank is
+    for those who may view it (trainers, administrators)."""
+    permission = f"{model._meta.app_label}.view_{model._meta.model_name}"
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.has_perm(permission):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class GuardedChooserViewSet(SnippetChooserViewSet):
+    def get_urlpatterns(self):
+        return [
+            path(str(p.pattern), guarded(p.callback, self.model), name=p.name)
+            for p in super().get_urlpatterns()
+        ]
 
 
 class ItemPreviewOnEditView(snippet_views.PreviewOnEditView):
@@ -173,7 +198,7 @@ def import_upload(request):
 
 def import_detail(request, pk: int):
     _require_import_permission(request)
-    record = get_object_or_404(QuestionImport, pk=pk, created_by=request.user)
+    record = get_object_or_404(QuestionImport, pk=pk)
     previews = [
         {**row, **preview_context(row["content"], "key")}
         for row in (record.report.get("preview") or [])[:50]
@@ -191,7 +216,7 @@ def import_confirm(request, pk: int):
         return redirect("question_files:detail", pk=pk)
     with transaction.atomic():
         record = get_object_or_404(
-            QuestionImport.objects.select_for_update(), pk=pk, created_by=request.user
+            QuestionImport.objects.select_for_update(), pk=pk
         )
         if record.status != ImportStatus.PREVIEWED or record.report.get("errors"):
             messages.error(request, _("This file cannot be imported (again)."))

@@ -54,6 +54,7 @@ class ItemViewSet(SnippetViewSet):
     list_per_page = 50
     copy_view_enabled = False
     inspect_view_enabled = False
+    chooser_viewset_class = admin_views.GuardedChooserViewSet
     add_view_class = admin_views.ItemCreateView
     edit_view_class = admin_views.ItemEditView
     preview_on_edit_view_class = admin_views.ItemPreviewOnEditView
@@ -77,6 +78,7 @@ class ItemBankViewSet(SnippetViewSet):
     list_display = ["name", Column("export", label=_("Export"), accessor=_export_link)]
     search_fields = ["name"]
     copy_view_enabled = False
+    chooser_viewset_class = admin_views.GuardedChooserViewSet
 
 
 class ItemCategoryViewSet(SnippetViewSet):
@@ -86,6 +88,7 @@ class ItemCategoryViewSet(SnippetViewSet):
     list_display = ["path", "bank", "idnumber"]
     list_filter = ["bank"]
     copy_view_enabled = False
+    chooser_viewset_class = admin_views.GuardedChooserViewSet
 
 
 class QuestionFilesViewSet(ViewSet):

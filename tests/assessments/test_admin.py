@@ -219,3 +219,19 @@ def test_public_view_of_every_example_has_no_key(examples):
     for item in examples.values():
         view = public_view(item.current_version)
         assert not {"correct", "fraction", "score", "sme_mean", "worst_key"} & set(str(view).split("'"))
+
+
+def test_hr_gets_no_page_of_the_bank(client, world, examples):
+    """HR officers have admin access for their own tools, but not to items or their keys."""
+    client.force_login(world.hr_a)
+    version = examples["EX-M04-MC-1"].current_version
+    for url in (
+        reverse("wagtailsnippets_assessments_item:list"),
+        reverse("wagtailsnippets_assessments_item:edit", args=[version.item_id]),
+        reverse("wagtailsnippetchoosers_assessments_item:choose"),
+        reverse("item_versions:preview", args=[version.pk]),
+        reverse("question_files:upload"),
+    ):
+        response = client.get(url)
+        assert response.status_code in (302, 403), url
+        assert "停用该传感器" not in response.content.decode()
