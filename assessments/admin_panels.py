@@ -73,15 +73,24 @@ OUTCOME_FEEDBACK = MultiFieldPanel(
 ANSWER_PANELS = {
     c.SINGLE_CHOICE: [_options("correct", "fraction"), OUTCOME_FEEDBACK],
     c.TRUE_FALSE: [_options("correct"), OUTCOME_FEEDBACK],
-    c.MULTIPLE_RESPONSE: [FieldPanel("mr_scoring"), _options("correct", "fraction"), OUTCOME_FEEDBACK],
+    c.MULTIPLE_RESPONSE: [
+        FieldPanel("mr_scoring"),
+        _options("correct", "fraction"),
+        OUTCOME_FEEDBACK,
+    ],
     c.SJT_BEST_WORST: [FieldPanel("worst_key"), _options("sme_score")],
-    c.SJT_RATE: [FieldRowPanel([FieldPanel("rating_min"), FieldPanel("rating_max")]), _options("sme_mean")],
+    c.SJT_RATE: [
+        FieldRowPanel([FieldPanel("rating_min"), FieldPanel("rating_max")]),
+        _options("sme_mean"),
+    ],
     c.NUMERIC: [
         FieldPanel("numeric_unit"),
         InlinePanel(
             "numeric_answers",
             panels=[
-                FieldRowPanel([FieldPanel("answer"), FieldPanel("tolerance"), FieldPanel("fraction")]),
+                FieldRowPanel(
+                    [FieldPanel("answer"), FieldPanel("tolerance"), FieldPanel("fraction")]
+                ),
                 FieldRowPanel([FieldPanel("low"), FieldPanel("high"), FieldPanel("any_value")]),
                 _bilingual("feedback_zh", "feedback_en"),
             ],
@@ -94,7 +103,9 @@ ANSWER_PANELS = {
         InlinePanel(
             "accepted_answers",
             panels=[
-                FieldRowPanel([FieldPanel("text_zh"), FieldPanel("text_en"), FieldPanel("fraction")]),
+                FieldRowPanel(
+                    [FieldPanel("text_zh"), FieldPanel("text_en"), FieldPanel("fraction")]
+                ),
                 _bilingual("feedback_zh", "feedback_en"),
             ],
             heading=_("Accepted answers"),
@@ -112,7 +123,9 @@ ANSWER_PANELS = {
     ],
     c.ORDERING: [
         FieldPanel("order_scoring"),
-        InlinePanel("steps", panels=[_bilingual("text_zh", "text_en")], heading=_("Steps"), min_num=2),
+        InlinePanel(
+            "steps", panels=[_bilingual("text_zh", "text_en")], heading=_("Steps"), min_num=2
+        ),
         OUTCOME_FEEDBACK,
     ],
 }
@@ -125,7 +138,9 @@ def _handler(item_type: str) -> TabbedInterface:
                 [
                     ItemInfoPanel("assessments/admin/panels/version_notice.html"),
                     FieldPanel("name"),
-                    MultiFieldPanel([FieldPanel("stem_zh"), FieldPanel("stem_en")], heading=_("Stem")),
+                    MultiFieldPanel(
+                        [FieldPanel("stem_zh"), FieldPanel("stem_en")], heading=_("Stem")
+                    ),
                     *ANSWER_PANELS[item_type],
                     MultiFieldPanel(
                         [FieldPanel("rationale_zh"), FieldPanel("rationale_en")],
@@ -140,7 +155,11 @@ def _handler(item_type: str) -> TabbedInterface:
                     FieldRowPanel([FieldPanel("ref"), FieldPanel("status")]),
                     FieldPanel("competencies"),
                     FieldRowPanel(
-                        [FieldPanel("target_level"), FieldPanel("case_id"), FieldPanel("default_mark")]
+                        [
+                            FieldPanel("target_level"),
+                            FieldPanel("case_id"),
+                            FieldPanel("default_mark"),
+                        ]
                     ),
                 ],
                 heading=_("Classification"),
@@ -148,7 +167,9 @@ def _handler(item_type: str) -> TabbedInterface:
             ObjectList(
                 [
                     ItemInfoPanel("assessments/admin/panels/versions.html", heading=_("Versions")),
-                    ItemInfoPanel("assessments/admin/panels/statistics.html", heading=_("Statistics")),
+                    ItemInfoPanel(
+                        "assessments/admin/panels/statistics.html", heading=_("Statistics")
+                    ),
                 ],
                 heading=_("Versions and statistics"),
             ),

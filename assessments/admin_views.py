@@ -182,7 +182,11 @@ def import_upload(request):
             bank_name=form.cleaned_data["bank"].strip(),
             competency_code=form.cleaned_data["competency"],
             created_by=request.user,
-            report={**report.to_dict(), "preview": report.preview[:200], "would_import": report.imported},
+            report={
+                **report.to_dict(),
+                "preview": report.preview[:200],
+                "would_import": report.imported,
+            },
         )
         record.file.save(upload.name, upload, save=False)
         record.save()
@@ -215,9 +219,7 @@ def import_confirm(request, pk: int):
     if request.method != "POST":
         return redirect("question_files:detail", pk=pk)
     with transaction.atomic():
-        record = get_object_or_404(
-            QuestionImport.objects.select_for_update(), pk=pk
-        )
+        record = get_object_or_404(QuestionImport.objects.select_for_update(), pk=pk)
         if record.status != ImportStatus.PREVIEWED or record.report.get("errors"):
             messages.error(request, _("This file cannot be imported (again)."))
             return redirect("question_files:detail", pk=pk)

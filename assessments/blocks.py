@@ -25,7 +25,7 @@ class SanitisedHTMLBlock(blocks.TextBlock):
         return clean_html(super().clean(value))
 
     def render_basic(self, value, context=None) -> SafeString:
-        return mark_safe(clean_html(value))  # noqa: S308 - sanitised by the allow-list
+        return mark_safe(clean_html(value))
 
     class Meta:
         icon = "code"

@@ -25,6 +25,7 @@ from . import content as c
 from .importers.base import Skipped
 from .models import Item, ItemBank, ItemMedia
 
+AUTO = "moodle_auto_format"
 MOODLE_ORDERING = {
     c.ORDER_ALL_OR_NOTHING: "ALL_OR_NOTHING",
     c.ORDER_ABSOLUTE: "ABSOLUTE_POSITION",
@@ -47,7 +48,7 @@ class _Writer:
     def __init__(self) -> None:
         self.lines: list[str] = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"]
         media_prefix = f"{settings.MEDIA_URL}itembank/"
-        self.media_url = re.compile(re.escape(media_prefix) + r'[0-9a-f]{2}/([0-9a-f]{64})\.\w+')
+        self.media_url = re.compile(re.escape(media_prefix) + r"[0-9a-f]{2}/([0-9a-f]{64})\.\w+")
 
     def text(self, tag: str, html: str, attrs: str = ' format="html"') -> str:
         """<tag format="html"><text>…</text><file …/></tag> with media embedded."""
@@ -69,7 +70,9 @@ class _Writer:
             media = ItemMedia.objects.get(sha256=digest)
             with media.file.open("rb") as fh:
                 encoded = base64.b64encode(fh.read()).decode("ascii")
-            parts.append(f'<file name={quoteattr(name)} path="/" encoding="base64">{encoded}</file>')
+            parts.append(
+                f'<file name={quoteattr(name)} path="/" encoding="base64">{encoded}</file>'
+            )
         parts.append(f"</{tag}>")
         return "".join(parts)
 
@@ -114,8 +117,20 @@ def _choice_body(w: _Writer, doc: dict[str, Any]) -> tuple[str, list[str]]:
     if t == c.TRUE_FALSE:
         true_option, false_option = options
         body = [
-            _answer(w, 1.0 if true_option.get("correct") else 0.0, "true", true_option, "moodle_auto_format"),
-            _answer(w, 1.0 if false_option.get("correct") else 0.0, "false", false_option, "moodle_auto_format"),
+            _answer(
+                w,
+                1.0 if true_option.get("correct") else 0.0,
+                "true",
+                true_option,
+                "moodle_auto_format",
+            ),
+            _answer(
+                w,
+                1.0 if false_option.get("correct") else 0.0,
+                "false",
+                false_option,
+                "moodle_auto_format",
+            ),
         ]
         return "truefalse", body
     mode = doc.get("scoring")
@@ -136,7 +151,9 @@ def _choice_body(w: _Writer, doc: dict[str, Any]) -> tuple[str, list[str]]:
     body = [f"<single>{single}</single>", "<shuffleanswers>true</shuffleanswers>"]
     body.append("<answernumbering>abc</answernumbering>")
     body += _feedback_elements(w, doc)
-    body += [_answer(w, f, multilang(o, "text"), o) for f, o in zip(fractions, options, strict=True)]
+    body += [
+        _answer(w, f, multilang(o, "text"), o) for f, o in zip(fractions, options, strict=True)
+    ]
     return qtype, body
 
 
@@ -162,9 +179,12 @@ def _question(w: _Writer, item: Item, doc: dict[str, Any]) -> str:
                 low, high = float(answer["min"]), float(answer["max"])
                 value, tolerance = repr((low + high) / 2), (high - low) / 2
             else:
-                value, tolerance = repr(float(answer["answer"])), float(answer.get("tolerance") or 0)
+                value, tolerance = (
+                    repr(float(answer["answer"])),
+                    float(answer.get("tolerance") or 0),
+                )
             body.append(
-                f'<answer fraction="{_number(answer["fraction"] * 100)}" format="moodle_auto_format">'
+                f'<answer fraction="{_number(answer["fraction"] * 100)}" format="{AUTO}">'
                 f"<text>{value}</text><tolerance>{tolerance!r}</tolerance>"
                 f"{w.text('feedback', multilang(answer, 'feedback'))}</answer>"
             )
@@ -183,7 +203,7 @@ def _question(w: _Writer, item: Item, doc: dict[str, Any]) -> str:
             texts = dict.fromkeys(x for x in (answer.get("text_zh"), answer.get("text_en")) if x)
             for text in texts:
                 body.append(
-                    f'<answer fraction="{_number(answer["fraction"] * 100)}" format="moodle_auto_format">'
+                    f'<answer fraction="{_number(answer["fraction"] * 100)}" format="{AUTO}">'
                     f"<text>{escape(text)}</text>"
                     f"{w.text('feedback', multilang(answer, 'feedback'))}</answer>"
                 )
@@ -194,18 +214,21 @@ def _question(w: _Writer, item: Item, doc: dict[str, Any]) -> str:
         for pair in doc["pairs"]:
             right = multilang({k: c.plain_text(v) for k, v in pair.items()}, "right")
             body.append(
-                w.text("subquestion", multilang(pair, "left"))[:-len("</subquestion>")]
+                w.text("subquestion", multilang(pair, "left"))[: -len("</subquestion>")]
                 + f"<answer><text>{escape(right)}</text></answer></subquestion>"
             )
     elif t == c.ORDERING:
         qtype = "ordering"
         body += ["<layouttype>VERTICAL</layouttype>", "<selecttype>ALL</selecttype>"]
         body += ["<selectcount>0</selectcount>"]
-        body.append(f"<gradingtype>{MOODLE_ORDERING[doc.get('scoring', c.ORDER_RELATIVE)]}</gradingtype>")
+        body.append(
+            f"<gradingtype>{MOODLE_ORDERING[doc.get('scoring', c.ORDER_RELATIVE)]}</gradingtype>"
+        )
         body += _feedback_elements(w, doc)
         for position, step in enumerate(doc["sequence"], start=1):
             body.append(
-                f'<answer fraction="{position}" format="html"><text>{_cdata(multilang(step, "text"))}</text></answer>'
+                f'<answer fraction="{position}" format="html">'
+                f"<text>{_cdata(multilang(step, 'text'))}</text></answer>"
             )
     else:
         raise ValueError(t)
@@ -248,11 +271,12 @@ def export_bank(bank: ItemBank) -> ExportResult:
         if path != category:
             category = path
             info = escape(item.category.info) if item.category else ""
+            idnumber = item.category.idnumber if item.category else ""
             w.lines.append(
                 '  <question type="category"><category><text>'
                 f"$course$/{escape(path)}</text></category>"
                 f'<info format="moodle_auto_format"><text>{info}</text></info>'
-                f"<idnumber>{escape(item.category.idnumber if item.category else '')}</idnumber></question>"
+                f"<idnumber>{escape(idnumber)}</idnumber></question>"
             )
         w.lines.append(_question(w, item, doc))
         result.exported += 1

@@ -78,7 +78,10 @@ def import_questions(
         extra = list(competencies_by_code([competency_code]).values())
         if not extra:
             report.errors.append(
-                Problem("--competency", _("no competency has the code %(code)s") % {"code": competency_code})
+                Problem(
+                    "--competency",
+                    _("no competency has the code %(code)s") % {"code": competency_code},
+                )
             )
     codes = {code for r in parsed.records for code in r.competency_codes}
     known = competencies_by_code(codes)
@@ -86,7 +89,9 @@ def import_questions(
         problems = c.validate_content(record.content)
         unknown = sorted(set(record.competency_codes) - set(known))
         if unknown:
-            problems.append(_("unknown competency code(s): %(codes)s") % {"codes": ", ".join(unknown)})
+            problems.append(
+                _("unknown competency code(s): %(codes)s") % {"codes": ", ".join(unknown)}
+            )
         report.errors += [Problem(record.where, p) for p in problems]
         report.preview.append(
             {
@@ -107,7 +112,9 @@ def import_questions(
             bank = get_bank(bank_name)
             for record in parsed.records:
                 try:
-                    write_record(record, bank, source=SOURCES[fmt], user=user, extra_competencies=extra)
+                    write_record(
+                        record, bank, source=SOURCES[fmt], user=user, extra_competencies=extra
+                    )
                 except ItemContentError as exc:
                     report.errors += [Problem(record.where, m) for m in exc.messages]
             if report.errors:

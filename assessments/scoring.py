@@ -83,7 +83,7 @@ def _step_id(step: Mapping[str, Any]) -> str:
 
 
 def _content(item: Any) -> Mapping[str, Any]:
-    data = item.get("content", item) if isinstance(item, Mapping) else getattr(item, "content")
+    data = item.get("content", item) if isinstance(item, Mapping) else item.content
     if not isinstance(data, Mapping) or data.get("type") not in c.TYPES:
         raise InvalidItem(f"not an item content document (type {data.get('type')!r})")
     return data

@@ -110,7 +110,7 @@ def get_category(bank: ItemBank, path: str, info: str = "", idnumber: str = "") 
     category, created = ItemCategory.objects.get_or_create(
         bank=bank, path=path[:500], defaults={"info": info, "idnumber": idnumber[:100]}
     )
-    if not created and (info and not category.info or idnumber and not category.idnumber):
+    if not created and ((info and not category.info) or (idnumber and not category.idnumber)):
         category.info = category.info or info
         category.idnumber = category.idnumber or idnumber[:100]
         category.save(update_fields=["info", "idnumber"])

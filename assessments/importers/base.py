@@ -55,7 +55,7 @@ _MULTILANG_OPEN = re.compile(
 
 
 def _multilang_parts(text: str) -> dict[str, str]:
-    """Moodle's multi-language filter markup (``<span lang="en" class="multilang">``) by language."""
+    """Texts in Moodle's multi-language markup (``<span lang="en" class="multilang">``)."""
     parts: dict[str, str] = {}
     for match in _MULTILANG_OPEN.finditer(text):
         depth, index, start = 1, match.end(), match.end()

@@ -18,9 +18,7 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 def cloze_problems(text: str) -> list[str]:
-    problems = [
-        f"the embedded answer {m.group(0)} has no answers" for m in _EMPTY.finditer(text)
-    ]
+    problems = [f"the embedded answer {m.group(0)} has no answers" for m in _EMPTY.finditer(text)]
     found = list(_SUBQUESTION.finditer(text))
     if not found and not problems:
         return ["the question text has no embedded answers ({1:MULTICHOICE:…} and the like)"]

@@ -38,11 +38,24 @@ from .base import (
 from .moodle_xml import category_path
 
 # Escaped characters become private-use placeholders while the question is taken apart.
-_ESCAPES = {"\\": "\ue000", ":": "\ue001", "=": "\ue002", "~": "\ue003", "#": "\ue004", "{": "\ue005", "}": "\ue006"}
+_ESCAPES = {
+    "\\": "\ue000",
+    ":": "\ue001",
+    "=": "\ue002",
+    "~": "\ue003",
+    "#": "\ue004",
+    "{": "\ue005",
+    "}": "\ue006",
+}
 _RESTORE = {v: k for k, v in _ESCAPES.items()}
 _WEIGHT = re.compile(r"^\s*%(-?\d+(?:\.\d+)?)%")
 _FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
-_FORMATS = {"html": "html", "moodle": "moodle_auto_format", "plain": "plain_text", "markdown": "markdown"}
+_FORMATS = {
+    "html": "html",
+    "moodle": "moodle_auto_format",
+    "plain": "plain_text",
+    "markdown": "markdown",
+}
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 
 
@@ -187,14 +200,20 @@ def _numerical(block: str, text: _Text) -> dict[str, Any]:
         value = value.strip()
         if ".." in value:
             low, _sep, high = value.partition("..")
-            low_value, high_value = _number(low, "the lower bound"), _number(high, "the upper bound")
+            low_value, high_value = (
+                _number(low, "the lower bound"),
+                _number(high, "the upper bound"),
+            )
             if low_value > high_value:
                 raise QuestionError(f"the range {value} is empty (the lower bound is larger)")
             entry.update({"min": low_value, "max": high_value})
         elif ":" in value:
             answer, _sep, tolerance = value.partition(":")
             entry.update(
-                {"answer": _number(answer, "the answer"), "tolerance": abs(_number(tolerance, "the tolerance"))}
+                {
+                    "answer": _number(answer, "the answer"),
+                    "tolerance": abs(_number(tolerance, "the tolerance")),
+                }
             )
         else:
             entry.update({"answer": _number(value, "the answer"), "tolerance": 0.0})
@@ -215,7 +234,9 @@ def _matching(block: str, text: _Text) -> dict[str, Any]:
         left, _sep, right = _split_feedback(raw)[0].partition("->")
         left_zh, left_en = text.html(left)
         right_zh, right_en = bilingual_text(_restore(right).strip())
-        pairs.append({"left_zh": left_zh, "left_en": left_en, "right_zh": right_zh, "right_en": right_en})
+        pairs.append(
+            {"left_zh": left_zh, "left_en": left_en, "right_zh": right_zh, "right_en": right_en}
+        )
     return {"type": c.MATCHING, "pairs": pairs}
 
 
@@ -227,8 +248,22 @@ def _truefalse(block: str, text: _Text) -> dict[str, Any]:
     return {
         "type": c.TRUE_FALSE,
         "options": [
-            {"key": "T", "text_zh": "正确", "text_en": "True", "correct": is_true, "fraction": None, **text.feedback(feedback_true)},
-            {"key": "F", "text_zh": "错误", "text_en": "False", "correct": not is_true, "fraction": None, **text.feedback(feedback_false)},
+            {
+                "key": "T",
+                "text_zh": "正确",
+                "text_en": "True",
+                "correct": is_true,
+                "fraction": None,
+                **text.feedback(feedback_true),
+            },
+            {
+                "key": "F",
+                "text_zh": "错误",
+                "text_en": "False",
+                "correct": not is_true,
+                "fraction": None,
+                **text.feedback(feedback_false),
+            },
         ],
     }
 
@@ -241,7 +276,9 @@ def _shortanswer(block: str, text: _Text) -> dict[str, Any]:
         fraction, rest = _weight(raw, 1.0)
         value, feedback = _split_feedback(rest)
         zh, en = bilingual_plain(_restore(value))
-        answers.append({"text_zh": zh, "text_en": en, "fraction": fraction, **text.feedback(feedback)})
+        answers.append(
+            {"text_zh": zh, "text_en": en, "fraction": fraction, **text.feedback(feedback)}
+        )
     return {"type": c.SHORT_ANSWER, "case_sensitive": False, "short_answers": answers}
 
 
@@ -282,7 +319,9 @@ def _parse_question(raw: str, category: str, where: str) -> ItemRecord | Skipped
         fmt, text = _FORMATS[fmt_match.group(1).lower()], text[fmt_match.end() :]
     start = text.find("{")
     if start < 0:
-        return Skipped(name or shorten(_restore(text)), "description", unsupported_reason("description"))
+        return Skipped(
+            name or shorten(_restore(text)), "description", unsupported_reason("description")
+        )
     end = text.find("}", start)
     if end < 0:
         raise QuestionError("the answer block '{' is never closed with '}'")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-import xml.etree.ElementTree as ET  # noqa: S405 - only for types and errors; parsing uses defusedxml
+import xml.etree.ElementTree as ET
 from typing import Any
 
 from defusedxml import DefusedXmlException
@@ -58,7 +58,9 @@ def parse_xml(data: bytes) -> ET.Element:
     except ET.ParseError as exc:
         line, column = exc.position
         message = str(exc).split(":")[0]
-        raise ImportFileError(f"line {line}, column {column + 1}", f"not well-formed XML ({message})")
+        raise ImportFileError(
+            f"line {line}, column {column + 1}", f"not well-formed XML ({message})"
+        ) from None
     except DefusedXmlException as exc:
         raise ImportFileError("file", f"refused for safety: {exc}") from exc
     except (LookupError, ValueError) as exc:  # an unknown encoding in the XML declaration
@@ -161,7 +163,7 @@ def _outcome_feedback(question: ET.Element, default_format: str) -> dict[str, st
 
 
 def category_path(raw: str) -> str:
-    """"$course$/top/Default for X/Sub" → "Default for X/Sub"."""
+    """ "$course$/top/Default for X/Sub" → "Default for X/Sub"."""
     path = raw.strip()
     path = re.sub(r"^\$[a-z0-9]+\$/?", "", path)
     path = re.sub(r"^top(/|$)", "", path)
@@ -210,8 +212,10 @@ def _multichoice(question: ET.Element, doc: dict, fmt: str, tags: dict) -> None:
     fractions = [o["fraction"] for o in options]
     if single:
         doc["type"] = c.SINGLE_CHOICE
-        if sorted(fractions)[-1:] == [1.0] and all(f in (0.0, 1.0) for f in fractions) and (
-            fractions.count(1.0) == 1
+        if (
+            sorted(fractions)[-1:] == [1.0]
+            and all(f in (0.0, 1.0) for f in fractions)
+            and (fractions.count(1.0) == 1)
         ):
             for option in options:
                 option["fraction"] = None
@@ -309,7 +313,10 @@ def _numerical(question: ET.Element, doc: dict, fmt: str, tags: dict) -> None:
             )
         answers.append(entry)
     doc["type"] = c.NUMERIC
-    doc["numeric"] = {"answers": answers, "unit": (base[0].findtext("unit_name") or "").strip() if base else ""}
+    doc["numeric"] = {
+        "answers": answers,
+        "unit": (base[0].findtext("unit_name") or "").strip() if base else "",
+    }
 
 
 def _matching(question: ET.Element, doc: dict, fmt: str, tags: dict) -> None:
@@ -381,7 +388,11 @@ def parse(data: bytes, filename: str = "") -> ParseResult:
                 "idnumber": (question.findtext("idnumber") or "").strip(),
             }
             continue
-        fmt = (question.find("questiontext").get("format") if question.find("questiontext") is not None else None) or "html"
+        fmt = (
+            question.find("questiontext").get("format")
+            if question.find("questiontext") is not None
+            else None
+        ) or "html"
         if qtype in ("cloze", "multianswer"):
             problems = cloze_problems(_text(question.find("questiontext")))
             if problems:

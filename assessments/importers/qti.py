@@ -15,13 +15,21 @@ from __future__ import annotations
 import io
 import posixpath
 import re
-import xml.etree.ElementTree as ET  # noqa: S405 - serialising our own parsed tree only
+import xml.etree.ElementTree as ET
 import zipfile
 from typing import Any
 
 from .. import content as c
 from ..services import ItemRecord
-from .base import ImportFileError, ParseResult, Problem, QuestionError, Skipped, bilingual, option_keys
+from .base import (
+    ImportFileError,
+    ParseResult,
+    Problem,
+    QuestionError,
+    Skipped,
+    bilingual,
+    option_keys,
+)
 from .moodle_xml import parse_xml
 
 _FEEDBACK = {"feedbackInline", "feedbackBlock", "modalFeedback"}
@@ -124,11 +132,17 @@ def _item(root: ET.Element, where: str, files: dict[str, bytes]) -> ItemRecord |
     body = root.find("itemBody")
     if body is None:
         raise QuestionError("the item has no itemBody")
-    interactions = [n for n in body.iter() if isinstance(n.tag, str) and n.tag.endswith("Interaction")]
+    interactions = [
+        n for n in body.iter() if isinstance(n.tag, str) and n.tag.endswith("Interaction")
+    ]
     kinds = sorted({n.tag for n in interactions})
     if kinds != ["choiceInteraction"] or len(interactions) != 1:
         shown = ", ".join(kinds) or "none"
-        return Skipped(title, f"qti:{shown}", f"only items with one choice interaction are supported (found {shown})")
+        return Skipped(
+            title,
+            f"qti:{shown}",
+            f"only items with one choice interaction are supported (found {shown})",
+        )
     interaction = interactions[0]
     declaration = _response_declarations(root).get(interaction.get("responseIdentifier", ""))
     if declaration is None:
@@ -137,7 +151,9 @@ def _item(root: ET.Element, where: str, files: dict[str, bytes]) -> ItemRecord |
     if kind not in ("match_correct", "map_response"):
         return Skipped(title, "qti:choiceInteraction", f"{kind}")
     choices = interaction.findall("simpleChoice")
-    keys = dict(zip([ch.get("identifier", "") for ch in choices], option_keys(len(choices)), strict=True))
+    keys = dict(
+        zip([ch.get("identifier", "") for ch in choices], option_keys(len(choices)), strict=True)
+    )
     multiple = declaration["cardinality"] == "multiple"
     options = []
     for choice in choices:
@@ -145,19 +161,36 @@ def _item(root: ET.Element, where: str, files: dict[str, bytes]) -> ItemRecord |
             if nested.tag in _FEEDBACK:
                 choice.remove(nested)
         zh, en = bilingual(_inner_html(choice))
-        options.append({"key": keys[choice.get("identifier", "")], "text_zh": zh, "text_en": en, "correct": choice.get("identifier") in declaration["correct"], "fraction": None})
+        options.append(
+            {
+                "key": keys[choice.get("identifier", "")],
+                "text_zh": zh,
+                "text_en": en,
+                "correct": choice.get("identifier") in declaration["correct"],
+                "fraction": None,
+            }
+        )
     doc: dict[str, Any] = {"options": options, "feedback": {}}
     if kind == "map_response":
         mapping = declaration["mapping"]
         if mapping is None:
             raise QuestionError("map_response is used but the response declaration has no mapping")
-        values = {ch.get("identifier", ""): mapping["entries"].get(ch.get("identifier", ""), mapping["default"]) for ch in choices}
+        values = {
+            ch.get("identifier", ""): mapping["entries"].get(
+                ch.get("identifier", ""), mapping["default"]
+            )
+            for ch in choices
+        }
         positive = sum(v for v in values.values() if v > 0) if multiple else max(values.values())
         top = positive if mapping["upper"] is None else min(mapping["upper"], positive)
         if top <= 0:
             raise QuestionError("no choice earns any score under the mapping")
         if multiple and top < positive - 1e-9:
-            return Skipped(title, "qti:choiceInteraction", "the mapping's upper bound caps the score below the sum of the positive values")
+            return Skipped(
+                title,
+                "qti:choiceInteraction",
+                "the mapping's upper bound caps the score below the sum of the positive values",
+            )
         for option, choice in zip(options, choices, strict=True):
             option["fraction"] = values[choice.get("identifier", "")] / top
             option["correct"] = option["fraction"] > 0
@@ -189,7 +222,9 @@ def _item(root: ET.Element, where: str, files: dict[str, bytes]) -> ItemRecord |
     doc["rationale_zh"] = doc["rationale_en"] = ""
     for outcome, identifier in feedback_ids.items():
         zh, en = bilingual(feedback_texts.get(identifier, ""))
-        doc["feedback"].update({k: v for k, v in ((f"{outcome}_zh", zh), (f"{outcome}_en", en)) if v})
+        doc["feedback"].update(
+            {k: v for k, v in ((f"{outcome}_zh", zh), (f"{outcome}_en", en)) if v}
+        )
     return ItemRecord(
         name=title[:255],
         content=doc,
@@ -209,7 +244,9 @@ def _one(data: bytes, where: str, files: dict[str, bytes], result: ParseResult) 
     try:
         parsed = _item(root, where, files)
     except QuestionError as exc:
-        result.errors.append(Problem(f"{where} ({root.get('title') or root.get('identifier')})", str(exc)))
+        result.errors.append(
+            Problem(f"{where} ({root.get('title') or root.get('identifier')})", str(exc))
+        )
         return
     except (ValueError, TypeError) as exc:
         result.errors.append(Problem(where, f"a value in the item cannot be read ({exc})"))
@@ -218,6 +255,17 @@ def _one(data: bytes, where: str, files: dict[str, bytes], result: ParseResult) 
         result.skipped.append(parsed)
     else:
         result.records.append(parsed)
+
+
+def _local_file(local: dict[str, bytes]):
+    """Point references to files inside the package at @@PLUGINFILE@@, like Moodle XML."""
+
+    def replace(match: re.Match) -> str:
+        if match.group(2) in local:
+            return f'{match.group(1)}="@@PLUGINFILE@@/{match.group(2)}"'
+        return match.group(0)
+
+    return replace
 
 
 def parse(data: bytes, filename: str = "") -> ParseResult:
@@ -229,7 +277,9 @@ def parse(data: bytes, filename: str = "") -> ParseResult:
         package = zipfile.ZipFile(io.BytesIO(data))
         manifest = parse_xml(package.read("imsmanifest.xml"))
     except (zipfile.BadZipFile, KeyError) as exc:
-        raise ImportFileError("package", f"not a QTI content package with imsmanifest.xml ({exc})") from exc
+        raise ImportFileError(
+            "package", f"not a QTI content package with imsmanifest.xml ({exc})"
+        ) from exc
     _normalise(manifest)
     hrefs = [
         r.get("href", "")
@@ -238,21 +288,22 @@ def parse(data: bytes, filename: str = "") -> ParseResult:
     ]
     media = {}
     for name in package.namelist():
-        if not name.lower().endswith((".xml", "/")) and package.getinfo(name).file_size < 20_000_000:
+        if (
+            not name.lower().endswith((".xml", "/"))
+            and package.getinfo(name).file_size < 20_000_000
+        ):
             media[name] = package.read(name)
     for href in hrefs:
         base = posixpath.dirname(href)
         try:
             data_item = package.read(href)
         except KeyError:
-            result.errors.append(Problem(href, "the manifest names a file the package does not contain"))
+            result.errors.append(
+                Problem(href, "the manifest names a file the package does not contain")
+            )
             continue
         local = {posixpath.relpath(n, base) if base else n: d for n, d in media.items()}
         text = data_item.decode("utf-8", errors="replace")
-        rewritten = re.sub(
-            r'(src|href)="(?!https?:|@@)([^"]+)"',
-            lambda m: f'{m.group(1)}="@@PLUGINFILE@@/{m.group(2)}"' if m.group(2) in local else m.group(0),
-            text,
-        )
+        rewritten = re.sub(r'(src|href)="(?!https?:|@@)([^"]+)"', _local_file(local), text)
         _one(rewritten.encode("utf-8"), href, local, result)
     return result

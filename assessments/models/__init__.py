@@ -16,8 +16,8 @@ from .media import ImportStatus, ItemMedia, QuestionImport
 from .version import ItemStatistics, ItemVersion
 
 __all__ = [
-    "ImportStatus",
     "AcceptedAnswer",
+    "ImportStatus",
     "Item",
     "ItemBank",
     "ItemCategory",

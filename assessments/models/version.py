@@ -46,10 +46,6 @@ class ItemVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.item} v{self.number}"
 
-    @property
-    def locked(self) -> bool:
-        return self.locked_at is not None
-
     def save(self, *args, **kwargs):
         if self.pk is not None:
             stored = (
@@ -58,6 +54,10 @@ class ItemVersion(models.Model):
             if stored and stored["locked_at"] and stored["content_hash"] != self.content_hash:
                 raise ValidationError(_("A locked item version cannot be changed."))
         super().save(*args, **kwargs)
+
+    @property
+    def locked(self) -> bool:
+        return self.locked_at is not None
 
 
 class ItemStatistics(models.Model):

@@ -18,9 +18,16 @@ def _options(rows, item=None):
     existing = list(item.options.values_list("pk", flat=True)) if item else []
     return inline_formset(
         [
-            {"key": key, "text_zh": text, "text_en": "", "correct": correct, "fraction": "",
-             "feedback_zh": "", "feedback_en": "",
-             **({"id": existing[index]} if index < len(existing) else {})}
+            {
+                "key": key,
+                "text_zh": text,
+                "text_en": "",
+                "correct": correct,
+                "fraction": "",
+                "feedback_zh": "",
+                "feedback_en": "",
+                **({"id": existing[index]} if index < len(existing) else {}),
+            }
             for index, (key, text, correct) in enumerate(rows)
         ],
         initial=len(existing),
@@ -37,9 +44,12 @@ def _single_choice_post(bank, stem, rows, status="draft", item=None):
             "rationale_zh": streamfield([("text", rich_text("<p>理由</p>"))]),
             "rationale_en": streamfield([]),
             "options": _options(rows, item),
-            "feedback_correct_zh": "", "feedback_correct_en": "",
-            "feedback_partial_zh": "", "feedback_partial_en": "",
-            "feedback_incorrect_zh": "", "feedback_incorrect_en": "",
+            "feedback_correct_zh": "",
+            "feedback_correct_en": "",
+            "feedback_partial_zh": "",
+            "feedback_partial_en": "",
+            "feedback_incorrect_zh": "",
+            "feedback_incorrect_en": "",
             "bank": bank.pk,
             "category": "",
             "ref": "",
@@ -57,11 +67,16 @@ def trainer_client(client, world):
     return client
 
 
-def test_trainer_creates_an_item_and_editing_an_operational_item_makes_a_new_version(trainer_client):
+def test_trainer_creates_an_item_and_editing_an_operational_item_makes_a_new_version(
+    trainer_client,
+):
     bank = ItemBank.objects.create(name="测试题库")
     add = reverse("wagtailsnippets_assessments_item:add") + "?type=single_choice"
     response = trainer_client.post(
-        add, _single_choice_post(bank, "第一版题干", [("A", "对", True), ("B", "错", False)], "operational")
+        add,
+        _single_choice_post(
+            bank, "第一版题干", [("A", "对", True), ("B", "错", False)], "operational"
+        ),
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     item = Item.objects.get()
@@ -71,9 +86,10 @@ def test_trainer_creates_an_item_and_editing_an_operational_item_makes_a_new_ver
 
     edit = reverse("wagtailsnippets_assessments_item:edit", args=[item.pk])
     response = trainer_client.post(
-        edit, _single_choice_post(
+        edit,
+        _single_choice_post(
             bank, "第二版题干", [("A", "对", False), ("B", "错", True)], "operational", item
-        )
+        ),
     )
     assert response.status_code == 302
     item.refresh_from_db()
@@ -100,7 +116,9 @@ def test_saving_without_changes_keeps_the_version(trainer_client):
 def test_a_draft_edit_updates_its_unlocked_version(trainer_client):
     bank = ItemBank.objects.create(name="测试题库")
     add = reverse("wagtailsnippets_assessments_item:add") + "?type=single_choice"
-    trainer_client.post(add, _single_choice_post(bank, "草稿", [("A", "对", True), ("B", "错", False)]))
+    trainer_client.post(
+        add, _single_choice_post(bank, "草稿", [("A", "对", True), ("B", "错", False)])
+    )
     item = Item.objects.get()
     trainer_client.post(
         reverse("wagtailsnippets_assessments_item:edit", args=[item.pk]),
@@ -127,7 +145,17 @@ def test_a_script_in_a_stem_never_survives(trainer_client):
     data = _single_choice_post(bank, "x", [("A", "对", True), ("B", "错", False)])
     data.update(
         nested_form_data(
-            {"stem_zh": streamfield([("html", '<p onclick="steal()">题干<script>alert(1)</script><a href="javascript:alert(2)">链接</a></p>')])}
+            {
+                "stem_zh": streamfield(
+                    [
+                        (
+                            "html",
+                            '<p onclick="steal()">题干<script>alert(1)</script>'
+                            '<a href="javascript:alert(2)">链接</a></p>',
+                        )
+                    ]
+                )
+            }
         )
     )
     assert trainer_client.post(add, data).status_code == 302
@@ -138,7 +166,9 @@ def test_a_script_in_a_stem_never_survives(trainer_client):
 
 
 def test_type_chooser_list_and_previews(trainer_client, examples):
-    listing = trainer_client.get(reverse("wagtailsnippets_assessments_item:list"), {"type": "matching"})
+    listing = trainer_client.get(
+        reverse("wagtailsnippets_assessments_item:list"), {"type": "matching"}
+    )
     assert listing.status_code == 200
     assert "EX-M07-MATCH-1" in listing.content.decode()
     assert "EX-M04-MC-1" not in listing.content.decode()
@@ -173,7 +203,9 @@ def test_cadre_cannot_reach_the_bank(client, world, examples):
         assert response.status_code in (302, 403), url
 
 
-@pytest.mark.skipif(not INTEROP.is_dir(), reason="../shared/interop is not present beside the checkout")
+@pytest.mark.skipif(
+    not INTEROP.is_dir(), reason="../shared/interop is not present beside the checkout"
+)
 def test_admin_import_previews_then_imports_on_confirmation(
     trainer_client, world, django_capture_on_commit_callbacks
 ):
@@ -200,7 +232,9 @@ def test_admin_import_previews_then_imports_on_confirmation(
     assert Item.objects.count() == 4
 
 
-@pytest.mark.skipif(not INTEROP.is_dir(), reason="../shared/interop is not present beside the checkout")
+@pytest.mark.skipif(
+    not INTEROP.is_dir(), reason="../shared/interop is not present beside the checkout"
+)
 def test_admin_import_of_a_broken_file_offers_no_confirmation(trainer_client, world):
     path = INTEROP / "moodle-xml" / "error_invalid_grades.xml"
     with path.open("rb") as fh:
@@ -218,7 +252,9 @@ def test_admin_import_of_a_broken_file_offers_no_confirmation(trainer_client, wo
 def test_public_view_of_every_example_has_no_key(examples):
     for item in examples.values():
         view = public_view(item.current_version)
-        assert not {"correct", "fraction", "score", "sme_mean", "worst_key"} & set(str(view).split("'"))
+        assert not {"correct", "fraction", "score", "sme_mean", "worst_key"} & set(
+            str(view).split("'")
+        )
 
 
 def test_hr_gets_no_page_of_the_bank(client, world, examples):

@@ -23,11 +23,32 @@ def _write(tmp_path, entries, name="items.json"):
 
 def _mc(ref="T-MC-1", **changes):
     entry = {
-        "ref": ref, "type": "single_choice", "competencies": ["D2.3"], "target_level": 2, "case": "M04",
-        "stem_zh": "题干", "stem_en": "Stem", "rationale_zh": "理由", "rationale_en": "Why",
+        "ref": ref,
+        "type": "single_choice",
+        "competencies": ["D2.3"],
+        "target_level": 2,
+        "case": "M04",
+        "stem_zh": "题干",
+        "stem_en": "Stem",
+        "rationale_zh": "理由",
+        "rationale_en": "Why",
         "options": [
-            {"key": "A", "text_zh": "甲", "text_en": "A", "correct": True, "score": None, "sme_mean": None},
-            {"key": "B", "text_zh": "乙", "text_en": "B", "correct": False, "score": None, "sme_mean": None},
+            {
+                "key": "A",
+                "text_zh": "甲",
+                "text_en": "A",
+                "correct": True,
+                "score": None,
+                "sme_mean": None,
+            },
+            {
+                "key": "B",
+                "text_zh": "乙",
+                "text_en": "B",
+                "correct": False,
+                "score": None,
+                "sme_mean": None,
+            },
         ],
         "status": "operational",
     }
@@ -39,8 +60,15 @@ def test_examples_cover_every_type_and_load_idempotently(framework):
     first = seed_items([EXAMPLES])
     assert first == {"created": 10, "updated": 0}
     assert set(Item.objects.values_list("type", flat=True)) == {
-        "single_choice", "multiple_response", "true_false", "numeric", "short_answer", "matching",
-        "ordering", "sjt_best_worst", "sjt_rate",
+        "single_choice",
+        "multiple_response",
+        "true_false",
+        "numeric",
+        "short_answer",
+        "matching",
+        "ordering",
+        "sjt_best_worst",
+        "sjt_rate",
     }
     versions = ItemVersion.objects.count()
     again = seed_items([EXAMPLES])
@@ -70,19 +98,50 @@ def test_a_changed_operational_item_gets_a_new_version(framework, tmp_path):
         (_mc(target_level=7), "T-MC-1: 'target_level' must be 1–5"),
         (_mc(stem_zh=""), "T-MC-1: 'stem_zh' (the Chinese stem) is required"),
         (_mc(status="live"), "T-MC-1: 'status' must be one of"),
-        (_mc(numeric={"answer": 1}), "T-MC-1: field(s) numeric do not belong to a single_choice item"),
-        (_mc(options=[{"key": "A", "text_zh": "甲", "correct": False}, {"key": "B", "text_zh": "乙", "correct": False}]),
-         "T-MC-1: exactly one option must be correct"),
+        (
+            _mc(numeric={"answer": 1}),
+            "T-MC-1: field(s) numeric do not belong to a single_choice item",
+        ),
+        (
+            _mc(
+                options=[
+                    {"key": "A", "text_zh": "甲", "correct": False},
+                    {"key": "B", "text_zh": "乙", "correct": False},
+                ]
+            ),
+            "T-MC-1: exactly one option must be correct",
+        ),
         ({**_mc(), "ref": ""}, "'ref' is required"),
-        ({"ref": "S-1", "type": "sjt_best_worst", "competencies": ["D2.3"], "stem_zh": "题",
-          "options": [{"key": k, "text_zh": k, "score": s} for k, s in (("A", -2), ("B", 1), ("C", 2))],
-          "worst_key": "C"}, "S-1: the keyed worst option C scores +2"),
-        ({"ref": "R-1", "type": "sjt_rate", "competencies": ["D2.3"], "stem_zh": "题",
-          "options": [{"key": k, "text_zh": k, "sme_mean": m} for k, m in (("A", 0.5), ("B", 4))]},
-         "R-1: option A: the SME mean must be between 1 and 6"),
+        (
+            {
+                "ref": "S-1",
+                "type": "sjt_best_worst",
+                "competencies": ["D2.3"],
+                "stem_zh": "题",
+                "options": [
+                    {"key": k, "text_zh": k, "score": s} for k, s in (("A", -2), ("B", 1), ("C", 2))
+                ],
+                "worst_key": "C",
+            },
+            "S-1: the keyed worst option C scores +2",
+        ),
+        (
+            {
+                "ref": "R-1",
+                "type": "sjt_rate",
+                "competencies": ["D2.3"],
+                "stem_zh": "题",
+                "options": [
+                    {"key": k, "text_zh": k, "sme_mean": m} for k, m in (("A", 0.5), ("B", 4))
+                ],
+            },
+            "R-1: option A: the SME mean must be between 1 and 6",
+        ),
     ],
 )
-def test_invalid_entries_are_reported_by_ref_and_nothing_is_written(framework, tmp_path, entry, message):
+def test_invalid_entries_are_reported_by_ref_and_nothing_is_written(
+    framework, tmp_path, entry, message
+):
     path = _write(tmp_path, [_mc("OK-1"), entry])
     with pytest.raises(DataFileError) as error:
         seed_items([path])
@@ -93,12 +152,12 @@ def test_invalid_entries_are_reported_by_ref_and_nothing_is_written(framework, t
 def test_a_ref_used_twice_is_reported_with_both_files(framework, tmp_path):
     first = _write(tmp_path, [_mc()], "a.json")
     second = _write(tmp_path, [_mc()], "b.json")
-    with pytest.raises(DataFileError, match="T-MC-1: ref T-MC-1 is already used in a.json"):
+    with pytest.raises(DataFileError, match=r"T-MC-1: ref T-MC-1 is already used in a\.json"):
         seed_items([first, second])
 
 
 def test_a_file_that_is_not_json_is_reported(framework, tmp_path):
     path = tmp_path / "broken.json"
     path.write_text("[{", encoding="utf-8")
-    with pytest.raises(DataFileError, match="broken.json: cannot be read as JSON"):
+    with pytest.raises(DataFileError, match=r"broken\.json: cannot be read as JSON"):
         seed_items([path])

@@ -24,6 +24,10 @@ pytestmark = [
     ),
 ]
 
+CLOZE_NAME = (
+    "11. Infrastructure <{1:MULTICHOICE:=Monitoring~Controlling~Service} will provide support "
+    "teams with alerts directly allowing for faster resolution."
+)
 # file → (format, imported types, skipped (type, name) pairs)
 GOOD = {
     "moodle-xml/multichoice.xml": ("moodle-xml", {"single_choice": 1}, []),
@@ -45,14 +49,24 @@ GOOD = {
             ("essay", "Escribe lo que has hecho el fin de semana"),
             ("essay", "Escribe lo que has hecho el fin de semana:"),
             ("order", "10. Place in ascending order"),
-            ("cloze", "11. Infrastructure <{1:MULTICHOICE:=Monitoring~Controlling~Service} will provide support teams with alerts directly allowing for faster resolution."),
+            (
+                "cloze",
+                CLOZE_NAME,
+            ),
             ("description", "12. Open Office is the alternative to Microsoft Office."),
             ("(none)", "Prueba"),
         ],
     ),
     "moodle-xml/real/Jadenko_MoodleXml_quiz-exemple-20120229-0812.xml": (
         "moodle-xml",
-        {"matching": 1, "single_choice": 1, "multiple_response": 1, "numeric": 1, "short_answer": 2, "true_false": 1},
+        {
+            "matching": 1,
+            "single_choice": 1,
+            "multiple_response": 1,
+            "numeric": 1,
+            "short_answer": 2,
+            "true_false": 1,
+        },
         "calculated description essay cloze",
     ),
     "moodle-xml/real/luisaugustos_convert_excel_to_moodle_preguntas_materno_inf.xml": (
@@ -60,17 +74,31 @@ GOOD = {
         {"single_choice": 37},
         [],
     ),
-    "moodle-xml/real/srobotta_moodle-xmltocsv_question-mc.xml": ("moodle-xml", {"single_choice": 1}, []),
+    "moodle-xml/real/srobotta_moodle-xmltocsv_question-mc.xml": (
+        "moodle-xml",
+        {"single_choice": 1},
+        [],
+    ),
     "gift/fuhrmanator_GIFT-grammar-PEG.js_giftFormatPhpExamples.gift": (
         "gift",
         {"single_choice": 4, "true_false": 1, "short_answer": 2, "numeric": 2, "matching": 1},
         [],
     ),
-    "gift/fuhrmanator_GIFT-grammar-PEG.js_multiLineFeedback1.gift": ("gift", {"single_choice": 2}, []),
+    "gift/fuhrmanator_GIFT-grammar-PEG.js_multiLineFeedback1.gift": (
+        "gift",
+        {"single_choice": 2},
+        [],
+    ),
     "gift/fuhrmanator_GIFT-grammar-PEG.js_numerical1.gift": ("gift", {"numeric": 10}, []),
     "gift/fuhrmanator_GIFT-grammar-PEG.js_options1.gift": (
         "gift",
-        {"numeric": 1, "short_answer": 4, "single_choice": 6, "true_false": 1, "multiple_response": 2},
+        {
+            "numeric": 1,
+            "short_answer": 4,
+            "single_choice": 6,
+            "true_false": 1,
+            "multiple_response": 2,
+        },
         [],
     ),
     "gift/gustavokroton_ruby-moodle-gift-parser_example-gift-multiple-choice.gift": (
@@ -82,13 +110,27 @@ GOOD = {
     "qti/oat-sa_qti-sdk_2_1_choice_multiple.xml": ("qti", {"multiple_response": 1}, []),
     "qti/1EdTech_qti-examples_unattended_luggage_qti3.xml": ("qti", {"single_choice": 1}, []),
     "qti/1EdTech_qti-examples_RTL_Hebrew.xml": ("qti", {"multiple_response": 1}, []),
-    "qti/1EdTech_qti-examples_MultipleAnswer-choice-materials.xml": ("qti", {"multiple_response": 1}, []),
+    "qti/1EdTech_qti-examples_MultipleAnswer-choice-materials.xml": (
+        "qti",
+        {"multiple_response": 1},
+        [],
+    ),
 }
 
 # file → (format, number of errors, text every error's "where" holds, text in the first reason)
 BROKEN = {
-    "moodle-xml/real/zernovga_NetTest-to-Moodle-converter_moodle.xml": ("moodle-xml", 1, "line 2496", "undefined entity"),
-    "moodle-xml/real/jbarreau_ExemplesMoodleXML_quiz.xml": ("moodle-xml", 1, "line 17", "not well-formed"),
+    "moodle-xml/real/zernovga_NetTest-to-Moodle-converter_moodle.xml": (
+        "moodle-xml",
+        1,
+        "line 2496",
+        "undefined entity",
+    ),
+    "moodle-xml/real/jbarreau_ExemplesMoodleXML_quiz.xml": (
+        "moodle-xml",
+        1,
+        "line 17",
+        "not well-formed",
+    ),
     "moodle-xml/error_invalid_grades.xml": ("moodle-xml", 1, "question 1", "add up to 99.67 %"),
     "moodle-xml/broken_cloze_questions.xml": ("moodle-xml", 5, "question", "no embedded answers"),
 }
@@ -96,7 +138,9 @@ BROKEN = {
 
 def test_the_tables_cover_every_interop_file():
     on_disk = {
-        str(p.relative_to(INTEROP)) for p in INTEROP.rglob("*") if p.is_file() and p.name != "README.md"
+        str(p.relative_to(INTEROP))
+        for p in INTEROP.rglob("*")
+        if p.is_file() and p.name != "README.md"
     }
     assert on_disk == set(GOOD) | set(BROKEN)
 
@@ -110,7 +154,12 @@ def test_good_file_imports_as_documented(name, framework, tmp_path):
     fmt, types, skipped = GOOD[name]
     report_path = tmp_path / "report.json"
     call_command(
-        "import_questions", str(INTEROP / name), "--format", fmt, bank="互通测试", report=report_path
+        "import_questions",
+        str(INTEROP / name),
+        "--format",
+        fmt,
+        bank="互通测试",
+        report=report_path,
     )
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert set(report) == {"imported", "skipped", "errors"}
@@ -126,7 +175,9 @@ def test_good_file_imports_as_documented(name, framework, tmp_path):
         content = json.dumps(item.current_version.content, ensure_ascii=False)
         assert "@@PLUGINFILE@@" not in content, f"{item.name}: an embedded file was not stored"
         assert "<script" not in content.lower()
-        assert scoring.score(item.current_version, scoring.key_of(item.current_version)["response"]).correct
+        assert scoring.score(
+            item.current_version, scoring.key_of(item.current_version)["response"]
+        ).correct
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))
@@ -147,7 +198,9 @@ def test_broken_file_writes_nothing_and_says_where(name, framework, tmp_path):
 
 def test_broken_cloze_names_each_question_and_line(framework):
     report = import_questions(
-        (INTEROP / "moodle-xml/broken_cloze_questions.xml").read_bytes(), "moodle-xml", bank_name="x"
+        (INTEROP / "moodle-xml/broken_cloze_questions.xml").read_bytes(),
+        "moodle-xml",
+        bank_name="x",
     )
     assert [e.where for e in report.errors] == [
         "question 1 (Multianswer question without subquestions), line 4",
@@ -162,7 +215,10 @@ def test_broken_cloze_names_each_question_and_line(framework):
 def test_a_dry_run_writes_nothing(framework):
     before = _counts()
     report = import_questions(
-        (INTEROP / "moodle-xml/multichoice.xml").read_bytes(), "moodle-xml", bank_name="x", dry_run=True
+        (INTEROP / "moodle-xml/multichoice.xml").read_bytes(),
+        "moodle-xml",
+        bank_name="x",
+        dry_run=True,
     )
     assert report.imported == 1 and not report.errors
     assert _counts() == before
@@ -198,7 +254,9 @@ def test_moodle_media_is_kept_and_true_false_keys_are_right(framework):
 
 
 def test_moodle_multiple_response_keeps_its_fractions(framework):
-    items = _import("moodle-xml/real/Jadenko_MoodleXml_quiz-exemple-20120229-0812.xml", "moodle-xml")
+    items = _import(
+        "moodle-xml/real/Jadenko_MoodleXml_quiz-exemple-20120229-0812.xml", "moodle-xml"
+    )
     mr = next(i for i in items.values() if i.type == "multiple_response").current_version
     assert mr.content["scoring"] == "fractions"
     assert scoring.score(mr, scoring.key_of(mr)["response"]).credit == 1.0
@@ -213,7 +271,11 @@ def test_gift_weights_escapes_ranges_and_feedback(framework):
     assert [o["correct"] for o in control["options"]] == [False] * 5 + [True]
     assert "it is used to escape the control characters" in control["options"][5]["feedback_en"]
     negative = [i for n, i in items.items() if n.startswith("What two people")]
-    penalised = next(i for i in negative if any((o["fraction"] or 0) < 0 for o in i.current_version.content["options"]))
+    penalised = next(
+        i
+        for i in negative
+        if any((o["fraction"] or 0) < 0 for o in i.current_version.content["options"])
+    )
     assert scoring.score(penalised.current_version, ["B", "C"]).credit == 1.0
     assert scoring.score(penalised.current_version, ["A", "B"]).credit == 0.0
     assert scoring.score(penalised.current_version, ["B"]).credit == 0.5
@@ -232,13 +294,18 @@ def test_gift_weights_escapes_ranges_and_feedback(framework):
 
 
 def test_gift_categories_and_multi_line_feedback(framework):
-    items = _import("gift/gustavokroton_ruby-moodle-gift-parser_example-gift-multiple-choice.gift", "gift")
+    items = _import(
+        "gift/gustavokroton_ruby-moodle-gift-parser_example-gift-multiple-choice.gift", "gift"
+    )
     assert items["2017.1-Q03"].category.path == "Default/Example Category 2/Sub Category 2"
     assert items["2017.1-U4S1-Q01"].category.path == "Default/Example Category/Sub Category"
     assert "Generic comment!" in items["2017.1-Q03"].current_version.content["rationale_en"]
     more = _import("gift/fuhrmanator_GIFT-grammar-PEG.js_multiLineFeedback1.gift", "gift")
     first = more["What's the answer to this multiple-choice question?"].current_version.content
-    assert "Global feedback split" in first["rationale_en"] and "on multiple lines" in first["rationale_en"]
+    assert (
+        "Global feedback split" in first["rationale_en"]
+        and "on multiple lines" in first["rationale_en"]
+    )
     assert "on multiple lines" in first["options"][1]["feedback_en"]
 
 
@@ -251,7 +318,10 @@ def test_qti_mapping_with_negative_values_and_custom_processing(framework):
     assert scoring.score(water, [hydrogen, helium]).credit == 0.0
     materials = _import("qti/1EdTech_qti-examples_MultipleAnswer-choice-materials.xml", "qti")
     doc = materials["Applications of materials"].current_version.content
-    assert doc["feedback"] == {"correct_en": "Yes, that's correct.", "incorrect_en": "No, that's not correct."}
+    assert doc["feedback"] == {
+        "correct_en": "Yes, that's correct.",
+        "incorrect_en": "No, that's not correct.",
+    }
     assert "correct" not in doc["stem_en"].lower()
 
 
@@ -264,12 +334,18 @@ def test_qti_3_single_choice(framework):
 
 def test_competency_option_applies_to_every_item(framework):
     report = import_questions(
-        (INTEROP / "moodle-xml/old_format_file.xml").read_bytes(), "moodle-xml", bank_name="x", competency_code="D4.2"
+        (INTEROP / "moodle-xml/old_format_file.xml").read_bytes(),
+        "moodle-xml",
+        bank_name="x",
+        competency_code="D4.2",
     )
     assert report.ok
     assert set(Item.objects.values_list("competencies__code", flat=True)) == {"D4.2"}
     bad = import_questions(
-        (INTEROP / "moodle-xml/old_format_file.xml").read_bytes(), "moodle-xml", bank_name="y", competency_code="D9.9"
+        (INTEROP / "moodle-xml/old_format_file.xml").read_bytes(),
+        "moodle-xml",
+        bank_name="y",
+        competency_code="D9.9",
     )
     assert not bad.ok and bad.errors[0].where == "--competency"
 

@@ -26,52 +26,128 @@ def _opts(*rows):
 
 
 def _docs(image_url: str) -> dict[str, dict]:
-    stem = {"stem_zh": f'<p>题干 <img src="{image_url}" alt="图"></p>', "stem_en": "<p>Stem &amp; more</p>"}
+    stem = {
+        "stem_zh": f'<p>题干 <img src="{image_url}" alt="图"></p>',
+        "stem_en": "<p>Stem &amp; more</p>",
+    }
     why = {"rationale_zh": "<p>理由</p>", "rationale_en": "<p>Why</p>"}
-    base = {**stem, **why, "feedback": {"correct_zh": "<p>对了</p>", "incorrect_en": "<p>Wrong</p>"}}
+    base = {
+        **stem,
+        **why,
+        "feedback": {"correct_zh": "<p>对了</p>", "incorrect_en": "<p>Wrong</p>"},
+    }
     return {
-        "single key": {**base, "type": c.SINGLE_CHOICE, "options": _opts(
-            ("A", "甲", "Alpha", {"correct": False, "feedback_zh": "<p>不对</p>"}),
-            ("B", "乙", "Beta", {"correct": True}),
-            ("C", "丙", "", {"correct": False}),
-        )},
-        "single fractions": {**base, "type": c.SINGLE_CHOICE, "options": _opts(
-            ("A", "甲", "A", {"fraction": 1.0}), ("B", "乙", "B", {"fraction": 0.5}),
-            ("C", "丙", "C", {"fraction": -0.3333333}),
-        )},
-        "mr partial": {**base, "type": c.MULTIPLE_RESPONSE, "scoring": c.MR_PARTIAL, "options": _opts(
-            *[(k, f"选项{k}", f"Option {k}", {"correct": k in "ACD"}) for k in "ABCDE"]
-        )},
-        "mr fractions": {**base, "type": c.MULTIPLE_RESPONSE, "scoring": c.MR_FRACTIONS, "options": _opts(
-            ("A", "甲", "A", {"fraction": 0.5}), ("B", "乙", "B", {"fraction": 0.5}),
-            ("C", "丙", "C", {"fraction": -1.0}), ("D", "丁", "D", {"fraction": 0.0}),
-        )},
-        "mr all or nothing": {**base, "type": c.MULTIPLE_RESPONSE, "scoring": c.MR_ALL_OR_NOTHING, "options": _opts(
-            ("A", "甲", "A", {"correct": True}), ("B", "乙", "B", {"correct": True}), ("C", "丙", "C", {"correct": False}),
-        )},
-        "true false": {**base, "type": c.TRUE_FALSE, "options": _opts(
-            ("T", "正确", "True", {"correct": False, "feedback_en": "<p>No</p>"}),
-            ("F", "错误", "False", {"correct": True}),
-        )},
-        "numeric": {**base, "type": c.NUMERIC, "numeric": {"unit": "% vol", "answers": [
-            {"answer": 1.25, "tolerance": 0.01, "fraction": 1.0, "feedback_zh": "<p>好</p>"},
-            {"min": 1.0, "max": 2.0, "fraction": 0.5},
-            {"any": True, "fraction": 0.0, "feedback_en": "<p>Try again</p>"},
-        ]}},
-        "short answer": {**base, "type": c.SHORT_ANSWER, "case_sensitive": True, "short_answers": [
-            {"text_zh": "个人信息保护法", "text_en": "PIPL", "fraction": 1.0},
-            {"text_zh": "个保*", "text_en": "", "fraction": 0.5},
-        ]},
-        "matching": {**base, "type": c.MATCHING, "pairs": [
-            {"left_zh": "<p>市级</p>", "left_en": "<p>City</p>", "right_zh": "城市大脑", "right_en": "City brain"},
-            {"left_zh": "<p>区县</p>", "left_en": "", "right_zh": "实战枢纽 &amp; 平台", "right_en": ""},
-            {"left_zh": "<p>镇街</p>", "left_en": "", "right_zh": "执行末端", "right_en": ""},
-            {"left_zh": "", "left_en": "", "right_zh": "数据仓库", "right_en": ""},
-        ]},
+        "single key": {
+            **base,
+            "type": c.SINGLE_CHOICE,
+            "options": _opts(
+                ("A", "甲", "Alpha", {"correct": False, "feedback_zh": "<p>不对</p>"}),
+                ("B", "乙", "Beta", {"correct": True}),
+                ("C", "丙", "", {"correct": False}),
+            ),
+        },
+        "single fractions": {
+            **base,
+            "type": c.SINGLE_CHOICE,
+            "options": _opts(
+                ("A", "甲", "A", {"fraction": 1.0}),
+                ("B", "乙", "B", {"fraction": 0.5}),
+                ("C", "丙", "C", {"fraction": -0.3333333}),
+            ),
+        },
+        "mr partial": {
+            **base,
+            "type": c.MULTIPLE_RESPONSE,
+            "scoring": c.MR_PARTIAL,
+            "options": _opts(
+                *[(k, f"选项{k}", f"Option {k}", {"correct": k in "ACD"}) for k in "ABCDE"]
+            ),
+        },
+        "mr fractions": {
+            **base,
+            "type": c.MULTIPLE_RESPONSE,
+            "scoring": c.MR_FRACTIONS,
+            "options": _opts(
+                ("A", "甲", "A", {"fraction": 0.5}),
+                ("B", "乙", "B", {"fraction": 0.5}),
+                ("C", "丙", "C", {"fraction": -1.0}),
+                ("D", "丁", "D", {"fraction": 0.0}),
+            ),
+        },
+        "mr all or nothing": {
+            **base,
+            "type": c.MULTIPLE_RESPONSE,
+            "scoring": c.MR_ALL_OR_NOTHING,
+            "options": _opts(
+                ("A", "甲", "A", {"correct": True}),
+                ("B", "乙", "B", {"correct": True}),
+                ("C", "丙", "C", {"correct": False}),
+            ),
+        },
+        "true false": {
+            **base,
+            "type": c.TRUE_FALSE,
+            "options": _opts(
+                ("T", "正确", "True", {"correct": False, "feedback_en": "<p>No</p>"}),
+                ("F", "错误", "False", {"correct": True}),
+            ),
+        },
+        "numeric": {
+            **base,
+            "type": c.NUMERIC,
+            "numeric": {
+                "unit": "% vol",
+                "answers": [
+                    {
+                        "answer": 1.25,
+                        "tolerance": 0.01,
+                        "fraction": 1.0,
+                        "feedback_zh": "<p>好</p>",
+                    },
+                    {"min": 1.0, "max": 2.0, "fraction": 0.5},
+                    {"any": True, "fraction": 0.0, "feedback_en": "<p>Try again</p>"},
+                ],
+            },
+        },
+        "short answer": {
+            **base,
+            "type": c.SHORT_ANSWER,
+            "case_sensitive": True,
+            "short_answers": [
+                {"text_zh": "个人信息保护法", "text_en": "PIPL", "fraction": 1.0},
+                {"text_zh": "个保*", "text_en": "", "fraction": 0.5},
+            ],
+        },
+        "matching": {
+            **base,
+            "type": c.MATCHING,
+            "pairs": [
+                {
+                    "left_zh": "<p>市级</p>",
+                    "left_en": "<p>City</p>",
+                    "right_zh": "城市大脑",
+                    "right_en": "City brain",
+                },
+                {
+                    "left_zh": "<p>区县</p>",
+                    "left_en": "",
+                    "right_zh": "实战枢纽 &amp; 平台",
+                    "right_en": "",
+                },
+                {"left_zh": "<p>镇街</p>", "left_en": "", "right_zh": "执行末端", "right_en": ""},
+                {"left_zh": "", "left_en": "", "right_zh": "数据仓库", "right_en": ""},
+            ],
+        },
         **{
-            f"ordering {mode}": {**base, "type": c.ORDERING, "scoring": mode, "sequence": [
-                {"text_zh": f"<p>第{n}步</p>", "text_en": f"<p>Step {n}</p>"} for n in range(1, 5)
-            ]}
+            f"ordering {mode}": {
+                **base,
+                "type": c.ORDERING,
+                "scoring": mode,
+                "sequence": [
+                    {"text_zh": f"<p>第{n}步</p>", "text_en": f"<p>Step {n}</p>"}
+                    for n in range(1, 5)
+                ],
+            }
             for mode in c.ORDER_MODES
         },
     }
@@ -93,11 +169,11 @@ def _responses(doc):
         view = scoring.public_view(doc)
         rights = [r["id"] for r in view["rights"]]
         lefts = [left["key"] for left in view["lefts"]]
-        return [dict(zip(lefts, p, strict=False)) for p in itertools.permutations(rights, len(lefts))]
+        return [
+            dict(zip(lefts, p, strict=False)) for p in itertools.permutations(rights, len(lefts))
+        ]
     view = scoring.public_view(doc)
     return [list(p) for p in itertools.permutations([s["id"] for s in view["steps"]])]
-
-
 
 
 def test_round_trip_through_moodle_xml_keeps_questions_and_scoring(framework):
@@ -132,7 +208,9 @@ def test_round_trip_through_moodle_xml_keeps_questions_and_scoring(framework):
     assert report.ok, report.errors
     assert report.imported == exported.exported == len(originals) - 2
     back = {i.name: i for i in Item.objects.filter(bank__name="回来的题库")}
-    assert set(back) == {n for n, i in originals.items() if i.type not in (c.SJT_BEST_WORST, c.SJT_RATE)}
+    assert set(back) == {
+        n for n, i in originals.items() if i.type not in (c.SJT_BEST_WORST, c.SJT_RATE)
+    }
     for name, copy in back.items():
         original = originals[name]
         old, new = original.current_version.content, copy.current_version.content
@@ -142,7 +220,9 @@ def test_round_trip_through_moodle_xml_keeps_questions_and_scoring(framework):
         assert new.get("scoring") == old.get("scoring"), name
         assert copy.competency_codes == original.competency_codes, name
         assert (copy.target_level, copy.case_id, copy.status) == (
-            original.target_level, original.case_id, original.status
+            original.target_level,
+            original.case_id,
+            original.status,
         ), name
         assert (copy.category.path if copy.category else "") == (
             original.category.path if original.category else ""
@@ -152,7 +232,9 @@ def test_round_trip_through_moodle_xml_keeps_questions_and_scoring(framework):
                 scoring.score(old, response).credit
             ), (name, response)
     image_item = back["single key"].current_version.content
-    assert media.file.url in image_item["stem_zh"], "the embedded picture comes back as the same file"
+    assert media.file.url in image_item["stem_zh"], (
+        "the embedded picture comes back as the same file"
+    )
     assert ItemBank.objects.count() == 2
 
 

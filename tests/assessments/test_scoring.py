@@ -20,14 +20,19 @@ from assessments.scoring import (
 
 
 def options(*specs, **extra):
-    return [{"key": k, "text_zh": f"选项{k}", "text_en": f"Option {k}", **s, **extra} for k, s in specs]
+    return [
+        {"key": k, "text_zh": f"选项{k}", "text_en": f"Option {k}", **s, **extra} for k, s in specs
+    ]
 
 
 def item(item_type, **fields):
     return {"type": item_type, "stem_zh": "<p>题干</p>", "stem_en": "<p>Stem</p>", **fields}
 
 
-SINGLE = item(c.SINGLE_CHOICE, options=options(("A", {"correct": False}), ("B", {"correct": True}), ("C", {"correct": False})))
+SINGLE = item(
+    c.SINGLE_CHOICE,
+    options=options(("A", {"correct": False}), ("B", {"correct": True}), ("C", {"correct": False})),
+)
 MR = item(
     c.MULTIPLE_RESPONSE,
     scoring=c.MR_PARTIAL,
@@ -55,7 +60,9 @@ def test_single_choice():
 def test_single_choice_with_moodle_fractions_including_negative():
     doc = item(
         c.SINGLE_CHOICE,
-        options=options(("A", {"fraction": 1.0}), ("B", {"fraction": 0.5}), ("C", {"fraction": -0.33333})),
+        options=options(
+            ("A", {"fraction": 1.0}), ("B", {"fraction": 0.5}), ("C", {"fraction": -0.33333})
+        ),
     )
     assert credit(doc, "A") == 1.0
     assert credit(doc, "B") == 0.5
@@ -102,7 +109,10 @@ def test_multiple_response_with_moodle_fractions_and_negative_weights():
         c.MULTIPLE_RESPONSE,
         scoring=c.MR_FRACTIONS,
         options=options(
-            ("A", {"fraction": -0.5}), ("B", {"fraction": 0.5}), ("C", {"fraction": 0.5}), ("D", {"fraction": -0.5})
+            ("A", {"fraction": -0.5}),
+            ("B", {"fraction": 0.5}),
+            ("C", {"fraction": 0.5}),
+            ("D", {"fraction": -0.5}),
         ),
     )
     assert credit(doc, ["B", "C"]) == 1.0
@@ -116,7 +126,10 @@ def test_multiple_response_with_moodle_fractions_and_negative_weights():
 @pytest.mark.parametrize(
     ("fractions", "message"),
     [
-        ([0.33, 0.3333333, 0.3333333, -0.5], "add up to 99.67 %"),  # Moodle's invalid-grades fixture
+        (
+            [0.33, 0.3333333, 0.3333333, -0.5],
+            "add up to 99.67 %",
+        ),  # Moodle's invalid-grades fixture
         ([1.0, 1.0, 0.0], "add up to 200.00 %"),
         ([0.5, 0.0, -1.0], "add up to 50.00 %"),
         ([1.5, -0.5], "between -100 % and 100 %"),
@@ -155,7 +168,7 @@ def test_partial_credit_formula_matches_its_definition(chosen):
     assert 0.0 <= result.credit <= 1.0
 
 
-# --- numeric ----------------------------------------------------------------------------------------
+# --- numeric ----------------------------------------------------------------------
 
 
 NUMERIC = item(
@@ -173,8 +186,19 @@ NUMERIC = item(
 
 @pytest.mark.parametrize(
     ("response", "expected"),
-    [(1.25, 1.0), (1.26, 1.0), (1.24, 1.0), (1.2601, 0.5), ("1.25", 1.0), ("１．２５", 1.0),
-     ("1.25 % vol", 1.0), (2.0, 0.5), (2.01, 0.0), (None, 0.0), ("", 0.0)],
+    [
+        (1.25, 1.0),
+        (1.26, 1.0),
+        (1.24, 1.0),
+        (1.2601, 0.5),
+        ("1.25", 1.0),
+        ("１．２５", 1.0),
+        ("1.25 % vol", 1.0),
+        (2.0, 0.5),
+        (2.01, 0.0),
+        (None, 0.0),
+        ("", 0.0),
+    ],
 )
 def test_numeric_tolerance_and_ranges(response, expected):
     assert credit(NUMERIC, response) == expected
@@ -205,8 +229,17 @@ SHORT = item(
 
 @pytest.mark.parametrize(
     ("response", "expected"),
-    [("PIPL", 1.0), ("pipl", 1.0), ("ＰＩＰＬ", 1.0), (" PIPL　", 1.0), ("个人信息保护法", 1.0),
-     ("个保法", 0.5), ("个人信息", 0.0), ("", 0.0), (None, 0.0)],
+    [
+        ("PIPL", 1.0),
+        ("pipl", 1.0),
+        ("ＰＩＰＬ", 1.0),
+        (" PIPL　", 1.0),
+        ("个人信息保护法", 1.0),
+        ("个保法", 0.5),
+        ("个人信息", 0.0),
+        ("", 0.0),
+        (None, 0.0),
+    ],
 )
 def test_short_answer_is_width_and_case_insensitive(response, expected):
     assert credit(SHORT, response) == expected
@@ -281,7 +314,9 @@ def test_ordering_must_place_every_step_once():
 BEST_WORST = item(
     c.SJT_BEST_WORST,
     worst_key="A",
-    options=options(("A", {"score": -2}), ("B", {"score": -1}), ("C", {"score": 2}), ("D", {"score": 0})),
+    options=options(
+        ("A", {"score": -2}), ("B", {"score": -1}), ("C", {"score": 2}), ("D", {"score": 0})
+    ),
 )
 
 
@@ -314,7 +349,10 @@ def test_best_worst_refuses_the_same_option_as_best_and_worst():
 def test_best_worst_key_must_be_the_lowest_scored_option():
     doc = {**BEST_WORST, "worst_key": "B"}
     assert any("another option scores lower" in p for p in c.validate_content(doc))
-    doc = {**BEST_WORST, "options": options(("A", {"score": 3}), ("B", {"score": 0}), ("C", {"score": 1}))}
+    doc = {
+        **BEST_WORST,
+        "options": options(("A", {"score": 3}), ("B", {"score": 0}), ("C", {"score": 1})),
+    }
     assert any("between −2 and +2" in p for p in c.validate_content(doc))
 
 
@@ -350,14 +388,31 @@ def test_rating_credit_is_between_zero_and_one(ratings):
     assert 0.0 <= score(RATE, ratings).credit <= 1.0
 
 
-# --- the public view --------------------------------------------------------------------------------
+# --- the public view ------------------------------------------------------------
 
 
 SECRET = "SECRET-KEY-TEXT"
-FORBIDDEN_KEYS = {"correct", "fraction", "score", "sme_mean", "feedback", "worst_key", "rationale",
-                  "answers", "answer", "tolerance", "short_answers", "pairs",
-                  "sequence", "scoring", "case_sensitive", "feedback_zh", "feedback_en",
-                  "rationale_zh", "rationale_en"}
+FORBIDDEN_KEYS = {
+    "correct",
+    "fraction",
+    "score",
+    "sme_mean",
+    "feedback",
+    "worst_key",
+    "rationale",
+    "answers",
+    "answer",
+    "tolerance",
+    "short_answers",
+    "pairs",
+    "sequence",
+    "scoring",
+    "case_sensitive",
+    "feedback_zh",
+    "feedback_en",
+    "rationale_zh",
+    "rationale_en",
+}
 
 
 def _all_keys(value):
@@ -373,17 +428,63 @@ def _all_keys(value):
 def _secret_items(seed_text: str):
     secret = f"{SECRET}{seed_text}"
     feedback = {"feedback_zh": secret, "feedback_en": secret}
-    common = {"rationale_zh": secret, "rationale_en": secret,
-              "feedback": {"correct_zh": secret, "incorrect_en": secret}}
-    yield item(c.SINGLE_CHOICE, **common, options=options(("A", {"correct": True, **feedback}), ("B", {"correct": False, **feedback})))
-    yield item(c.MULTIPLE_RESPONSE, **common, scoring=c.MR_FRACTIONS, options=options(("A", {"fraction": 1.0, **feedback}), ("B", {"fraction": -0.5, **feedback})))
-    yield item(c.TRUE_FALSE, **common, options=options(("T", {"correct": True, **feedback}), ("F", {"correct": False})))
-    yield item(c.NUMERIC, **common, numeric={"unit": "m", "answers": [{"answer": 98765.4321, "tolerance": 0.5, "fraction": 1.0, **feedback}]})
-    yield item(c.SHORT_ANSWER, **common, short_answers=[{"text_zh": secret, "text_en": secret, "fraction": 1.0, **feedback}])
-    yield item(c.SJT_BEST_WORST, **common, worst_key="A", options=options(("A", {"score": -2}), ("B", {"score": 1.75}), ("C", {"score": 2})))
-    yield item(c.SJT_RATE, **common, options=options(("A", {"sme_mean": 4.321}), ("B", {"sme_mean": 1.234})))
-    yield item(c.MATCHING, **common, pairs=[{"left_zh": "甲", "right_zh": "乙"}, {"left_zh": "丙", "right_zh": "丁"}])
-    yield item(c.ORDERING, **common, sequence=[{"text_zh": "一"}, {"text_zh": "二"}, {"text_zh": "三"}])
+    common = {
+        "rationale_zh": secret,
+        "rationale_en": secret,
+        "feedback": {"correct_zh": secret, "incorrect_en": secret},
+    }
+    yield item(
+        c.SINGLE_CHOICE,
+        **common,
+        options=options(
+            ("A", {"correct": True, **feedback}), ("B", {"correct": False, **feedback})
+        ),
+    )
+    yield item(
+        c.MULTIPLE_RESPONSE,
+        **common,
+        scoring=c.MR_FRACTIONS,
+        options=options(
+            ("A", {"fraction": 1.0, **feedback}), ("B", {"fraction": -0.5, **feedback})
+        ),
+    )
+    yield item(
+        c.TRUE_FALSE,
+        **common,
+        options=options(("T", {"correct": True, **feedback}), ("F", {"correct": False})),
+    )
+    yield item(
+        c.NUMERIC,
+        **common,
+        numeric={
+            "unit": "m",
+            "answers": [{"answer": 98765.4321, "tolerance": 0.5, "fraction": 1.0, **feedback}],
+        },
+    )
+    yield item(
+        c.SHORT_ANSWER,
+        **common,
+        short_answers=[{"text_zh": secret, "text_en": secret, "fraction": 1.0, **feedback}],
+    )
+    yield item(
+        c.SJT_BEST_WORST,
+        **common,
+        worst_key="A",
+        options=options(("A", {"score": -2}), ("B", {"score": 1.75}), ("C", {"score": 2})),
+    )
+    yield item(
+        c.SJT_RATE,
+        **common,
+        options=options(("A", {"sme_mean": 4.321}), ("B", {"sme_mean": 1.234})),
+    )
+    yield item(
+        c.MATCHING,
+        **common,
+        pairs=[{"left_zh": "甲", "right_zh": "乙"}, {"left_zh": "丙", "right_zh": "丁"}],
+    )
+    yield item(
+        c.ORDERING, **common, sequence=[{"text_zh": "一"}, {"text_zh": "二"}, {"text_zh": "三"}]
+    )
 
 
 @settings(max_examples=25)

@@ -28,7 +28,9 @@ def test_editing_a_delivered_item_keeps_the_old_version(examples):
     item = examples["EX-M04-MS-1"]
     old = item.current_version
     doc = dict(old.content)
-    doc["options"] = [{**o, "correct": not o["correct"]} if o["key"] == "C" else o for o in doc["options"]]
+    doc["options"] = [
+        {**o, "correct": not o["correct"]} if o["key"] == "C" else o for o in doc["options"]
+    ]
     apply_content(item, doc)
     item.save()
     new = save_version(item)

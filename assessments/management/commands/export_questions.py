@@ -7,7 +7,9 @@ from assessments.models import ItemBank
 
 
 class Command(BaseCommand):
-    help = "Export an item bank to Moodle XML (situational-judgement items are listed, not written)."
+    help = (
+        "Export an item bank to Moodle XML (situational-judgement items are listed, not written)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("bank", help="bank name")
@@ -22,4 +24,6 @@ class Command(BaseCommand):
         out.write_text(result.xml, encoding="utf-8")
         for skipped in result.skipped:
             self.stderr.write(f"not exported {skipped.type} “{skipped.name}”: {skipped.reason}")
-        self.stdout.write(f"{result.exported} question(s) written to {out}, {len(result.skipped)} left out")
+        self.stdout.write(
+            f"{result.exported} question(s) written to {out}, {len(result.skipped)} left out"
+        )

@@ -45,6 +45,4 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(result.errors)} error(s): nothing imported")
             sys.exit(1)
         verdict = "would be imported (dry run, nothing written)" if dry_run else "imported"
-        self.stdout.write(
-            f"{result.imported} question(s) {verdict}, {len(result.skipped)} skipped"
-        )
+        self.stdout.write(f"{result.imported} question(s) {verdict}, {len(result.skipped)} skipped")
