@@ -24,6 +24,7 @@ from . import content as c
 from .admin_panels import handler_for
 from .exporters import export_bank
 from .imports import PARSERS, import_questions
+from .messages import localise
 from .models import ImportStatus, Item, ItemBank, ItemType, ItemVersion, QuestionImport
 from .preview import preview_context
 from .services import content_problems, save_version
@@ -44,7 +45,7 @@ class _TypedPanelMixin:
         problems = content_problems(form.save(commit=False))
         if problems:
             for problem in problems:
-                form.add_error(None, problem)
+                form.add_error(None, localise(problem))
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
         return super().form_valid(form)

@@ -53,6 +53,24 @@ DEFAULT_RATING = {"min": 1, "max": 6}
 FRACTION_TOLERANCE = 1e-4
 
 
+def _(template: str) -> str:
+    """Marks a message for translation (makemessages finds it); this module stays Django-free."""
+    return template
+
+
+class Message(str):
+    """A problem in English that remembers its template and values, so the admin can show it in
+    the reader's language (``assessments.messages.localise``)."""
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, **params: Any) -> Message:
+        message = super().__new__(cls, template % params)
+        message.template, message.params = template, params
+        return message
+
+
 def empty_content(item_type: str) -> dict[str, Any]:
     return {
         "type": item_type,
@@ -100,26 +118,38 @@ def _number(value: Any) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def _fraction_problems(options: list[Mapping[str, Any]], label: str) -> list[str]:
+def _fraction_problems(options: list[Mapping[str, Any]]) -> list[Message]:
     problems = []
     for index, option in enumerate(options):
         fraction = _number(option.get("fraction"))
         if fraction is None or not -1.0 <= fraction <= 1.0:
             problems.append(
-                f"{label} {option.get('key') or index + 1}: the fraction must be a number "
-                f"between -100 % and 100 % (got {option.get('fraction')!r})"
+                Message(
+                    _(
+                        "option %(key)s: the fraction must be a number between -100%% and 100%% "
+                        "(got %(value)s)"
+                    ),
+                    key=option.get("key") or index + 1,
+                    value=repr(option.get("fraction")),
+                )
             )
     return problems
 
 
-def validate_content(doc: Mapping[str, Any]) -> list[str]:
+def validate_content(doc: Mapping[str, Any]) -> list[Message]:
     """Every reason this document cannot be delivered and scored; empty when it can."""
     item_type = doc.get("type")
     if item_type not in TYPES:
-        return [f"unknown item type {item_type!r}; expected one of {', '.join(TYPES)}"]
+        return [
+            Message(
+                _("unknown item type %(type)s; expected one of %(types)s"),
+                type=repr(item_type),
+                types=", ".join(TYPES),
+            )
+        ]
     problems: list[str] = []
     if not _has_text(doc, "stem"):
-        problems.append("the stem is empty in both languages")
+        problems.append(Message(_("the stem is empty in both languages")))
     checker = _CHECKS[item_type]
     problems += checker(doc)
     return problems
@@ -129,16 +159,30 @@ def _options(doc: Mapping[str, Any], minimum: int) -> tuple[list[Mapping[str, An
     options = list(doc.get("options") or [])
     problems = []
     if len(options) < minimum:
-        problems.append(f"needs at least {minimum} options (has {len(options)})")
+        problems.append(
+            Message(
+                _("needs at least %(minimum)d options (has %(count)d)"),
+                minimum=minimum,
+                count=len(options),
+            )
+        )
     keys = [str(o.get("key") or "") for o in options]
     if any(not k for k in keys):
-        problems.append("every option needs a key")
+        problems.append(Message(_("every option needs a key")))
     duplicates = sorted({k for k in keys if k and keys.count(k) > 1})
     if duplicates:
-        problems.append(f"option keys must be unique (repeated: {', '.join(duplicates)})")
+        problems.append(
+            Message(
+                _("option keys must be unique (repeated: %(keys)s)"), keys=", ".join(duplicates)
+            )
+        )
     for option in options:
         if not _has_text(option, "text"):
-            problems.append(f"option {option.get('key')}: the text is empty in both languages")
+            problems.append(
+                Message(
+                    _("option %(key)s: the text is empty in both languages"), key=option.get("key")
+                )
+            )
     return options, problems
 
 
@@ -149,17 +193,26 @@ def _uses_fractions(options: list[Mapping[str, Any]]) -> bool:
 def _check_single(doc: Mapping[str, Any]) -> list[str]:
     options, problems = _options(doc, 2)
     if _uses_fractions(options):
-        problems += _fraction_problems(options, "option")
+        problems += _fraction_problems(options)
         best = max((_number(o.get("fraction")) or 0.0 for o in options), default=0.0)
         if not problems and abs(best - 1.0) > FRACTION_TOLERANCE:
             problems.append(
-                f"no option is worth 100 % (the best is {best * 100:.2f} %): "
-                "no response can earn full marks"
+                Message(
+                    _(
+                        "no option is worth 100%% (the best is %(best)s%%): "
+                        "no response can earn full marks"
+                    ),
+                    best=f"{best * 100:.2f}",
+                )
             )
     else:
         correct = [o for o in options if o.get("correct")]
         if len(correct) != 1:
-            problems.append(f"exactly one option must be correct (found {len(correct)})")
+            problems.append(
+                Message(
+                    _("exactly one option must be correct (found %(count)d)"), count=len(correct)
+                )
+            )
     return problems
 
 
@@ -167,27 +220,36 @@ def _check_multiple(doc: Mapping[str, Any]) -> list[str]:
     options, problems = _options(doc, 2)
     mode = doc.get("scoring", MR_PARTIAL)
     if mode not in MR_MODES:
-        return [*problems, f"unknown scoring mode {mode!r} for multiple response"]
+        return [*problems, Message(_("unknown scoring mode %(mode)s"), mode=repr(mode))]
     if mode == MR_FRACTIONS:
-        problems += _fraction_problems(options, "option")
+        problems += _fraction_problems(options)
         if not problems:
             positive = sum(max(0.0, float(o["fraction"])) for o in options)
             if abs(positive - 1.0) > FRACTION_TOLERANCE:
                 problems.append(
-                    f"the positive answer fractions add up to {positive * 100:.2f} %, not 100 %: "
-                    "no response can earn exactly full marks"
+                    Message(
+                        _(
+                            "the positive answer fractions add up to %(sum)s%%, not 100%%: "
+                            "no response can earn exactly full marks"
+                        ),
+                        sum=f"{positive * 100:.2f}",
+                    )
                 )
     elif not any(o.get("correct") for o in options):
-        problems.append("at least one option must be correct")
+        problems.append(Message(_("at least one option must be correct")))
     return problems
 
 
 def _check_true_false(doc: Mapping[str, Any]) -> list[str]:
     options, problems = _options(doc, 2)
     if len(options) != 2:
-        problems.append(f"a true/false item has exactly two options (has {len(options)})")
+        problems.append(
+            Message(
+                _("a true/false item has exactly two options (has %(count)d)"), count=len(options)
+            )
+        )
     if sum(1 for o in options if o.get("correct")) != 1:
-        problems.append("exactly one of the two options must be correct")
+        problems.append(Message(_("exactly one of the two options must be correct")))
     return problems
 
 
@@ -195,44 +257,71 @@ def _check_numeric(doc: Mapping[str, Any]) -> list[str]:
     numeric = doc.get("numeric") or {}
     answers = list(numeric.get("answers") or [])
     if not answers:
-        return ["a numeric item needs at least one answer"]
+        return [Message(_("a numeric item needs at least one answer"))]
     problems = []
     for index, answer in enumerate(answers, start=1):
         fraction = _number(answer.get("fraction"))
         if fraction is None or not 0.0 <= fraction <= 1.0:
-            problems.append(f"answer {index}: the fraction must be between 0 % and 100 %")
+            problems.append(
+                Message(_("answer %(n)d: the fraction must be between 0%% and 100%%"), n=index)
+            )
         if answer.get("any"):
             continue
         low, high = _number(answer.get("min")), _number(answer.get("max"))
         if answer.get("min") is not None or answer.get("max") is not None:
             if low is None or high is None:
-                problems.append(f"answer {index}: a range needs both a lower and an upper bound")
+                problems.append(
+                    Message(
+                        _("answer %(n)d: a range needs both a lower and an upper bound"), n=index
+                    )
+                )
             elif low > high:
-                problems.append(f"answer {index}: the range {low}..{high} is empty")
+                problems.append(
+                    Message(
+                        _("answer %(n)d: the range %(low)s..%(high)s is empty"),
+                        n=index,
+                        low=low,
+                        high=high,
+                    )
+                )
         else:
             value, tolerance = _number(answer.get("answer")), _number(answer.get("tolerance", 0))
             if value is None:
-                problems.append(f"answer {index}: {answer.get('answer')!r} is not a number")
+                problems.append(
+                    Message(
+                        _("answer %(n)d: %(value)s is not a number"),
+                        n=index,
+                        value=repr(answer.get("answer")),
+                    )
+                )
             if tolerance is None or tolerance < 0:
-                problems.append(f"answer {index}: the tolerance must be a number ≥ 0")
+                problems.append(
+                    Message(_("answer %(n)d: the tolerance must be a number ≥ 0"), n=index)
+                )
     if not problems and max(float(a["fraction"]) for a in answers) < 1.0 - FRACTION_TOLERANCE:
-        problems.append("no answer is worth 100 %: no response can earn full marks")
+        problems.append(Message(_("no answer is worth 100%%: no response can earn full marks")))
     return problems
 
 
 def _check_short_answer(doc: Mapping[str, Any]) -> list[str]:
     answers = list(doc.get("short_answers") or [])
     if not answers:
-        return ["a short-answer item needs at least one accepted answer"]
+        return [Message(_("a short-answer item needs at least one accepted answer"))]
     problems = []
     for index, answer in enumerate(answers, start=1):
         if not (answer.get("text_zh") or answer.get("text_en") or "").strip():
-            problems.append(f"accepted answer {index} is empty")
+            problems.append(Message(_("accepted answer %(n)d is empty"), n=index))
         fraction = _number(answer.get("fraction"))
         if fraction is None or not 0.0 <= fraction <= 1.0:
-            problems.append(f"accepted answer {index}: the fraction must be between 0 % and 100 %")
+            problems.append(
+                Message(
+                    _("accepted answer %(n)d: the fraction must be between 0%% and 100%%"), n=index
+                )
+            )
     if not problems and max(float(a["fraction"]) for a in answers) < 1.0 - FRACTION_TOLERANCE:
-        problems.append("no accepted answer is worth 100 %: no response can earn full marks")
+        problems.append(
+            Message(_("no accepted answer is worth 100%%: no response can earn full marks"))
+        )
     return problems
 
 
@@ -241,10 +330,14 @@ def _check_matching(doc: Mapping[str, Any]) -> list[str]:
     questions = [p for p in pairs if _has_text(p, "left")]
     problems = []
     if len(questions) < 2:
-        problems.append(f"a matching item needs at least two pairs (has {len(questions)})")
+        problems.append(
+            Message(
+                _("a matching item needs at least two pairs (has %(count)d)"), count=len(questions)
+            )
+        )
     for index, pair in enumerate(pairs, start=1):
         if not _has_text(pair, "right"):
-            problems.append(f"pair {index}: the answer on the right is empty")
+            problems.append(Message(_("pair %(n)d: the answer on the right is empty"), n=index))
     return problems
 
 
@@ -252,14 +345,20 @@ def _check_ordering(doc: Mapping[str, Any]) -> list[str]:
     steps = list(doc.get("sequence") or [])
     problems = []
     if len(steps) < 2:
-        problems.append(f"an ordering item needs at least two steps (has {len(steps)})")
+        problems.append(
+            Message(
+                _("an ordering item needs at least two steps (has %(count)d)"), count=len(steps)
+            )
+        )
     texts = [plain_text(text_of(s, "text")) for s in steps]
     if any(not t for t in texts):
-        problems.append("every step needs a text")
+        problems.append(Message(_("every step needs a text")))
     elif len(set(texts)) != len(texts):
-        problems.append("two steps have the same text, so their order cannot be told apart")
+        problems.append(
+            Message(_("two steps have the same text, so their order cannot be told apart"))
+        )
     if doc.get("scoring", ORDER_RELATIVE) not in ORDER_MODES:
-        problems.append(f"unknown scoring mode {doc.get('scoring')!r} for ordering")
+        problems.append(Message(_("unknown scoring mode %(mode)s"), mode=repr(doc.get("scoring"))))
     return problems
 
 
@@ -270,23 +369,35 @@ def _check_best_worst(doc: Mapping[str, Any]) -> list[str]:
         value = _number(option.get("score"))
         if value is None or not low <= value <= high:
             problems.append(
-                f"option {option.get('key')}: the SME score must be between −2 and +2 "
-                f"(got {option.get('score')!r})"
+                Message(
+                    _("option %(key)s: the SME score must be between −2 and +2 (got %(value)s)"),
+                    key=option.get("key"),
+                    value=repr(option.get("score")),
+                )
             )
     worst = doc.get("worst_key")
     keys = {str(o.get("key")) for o in options}
     if worst not in keys:
-        problems.append(f"the keyed worst option {worst!r} is not one of the options")
+        problems.append(
+            Message(_("the keyed worst option %(key)s is not one of the options"), key=repr(worst))
+        )
     elif not problems:
         lowest = min(float(o["score"]) for o in options)
         worst_score = next(float(o["score"]) for o in options if o["key"] == worst)
         if worst_score > lowest:
             problems.append(
-                f"the keyed worst option {worst} scores {worst_score:+g}, "
-                f"but another option scores lower ({lowest:+g})"
+                Message(
+                    _(
+                        "the keyed worst option %(key)s scores %(score)s, "
+                        "but another option scores lower (%(lowest)s)"
+                    ),
+                    key=worst,
+                    score=f"{worst_score:+g}",
+                    lowest=f"{lowest:+g}",
+                )
             )
         if max(float(o["score"]) for o in options) == lowest:
-            problems.append("all options have the same SME score: nothing to judge")
+            problems.append(Message(_("all options have the same SME score: nothing to judge")))
     return problems
 
 
@@ -295,13 +406,27 @@ def _check_rate(doc: Mapping[str, Any]) -> list[str]:
     rating = doc.get("rating") or DEFAULT_RATING
     low, high = _number(rating.get("min")), _number(rating.get("max"))
     if low is None or high is None or low >= high or not (low.is_integer() and high.is_integer()):
-        return [*problems, f"the rating scale {rating!r} must be two whole numbers, min < max"]
+        return [
+            *problems,
+            Message(
+                _("the rating scale %(scale)s must be two whole numbers, min < max"),
+                scale=repr(rating),
+            ),
+        ]
     for option in options:
         mean = _number(option.get("sme_mean"))
         if mean is None or not low <= mean <= high:
             problems.append(
-                f"option {option.get('key')}: the SME mean must be between {low:g} and {high:g} "
-                f"(got {option.get('sme_mean')!r})"
+                Message(
+                    _(
+                        "option %(key)s: the SME mean must be between %(low)s and %(high)s "
+                        "(got %(value)s)"
+                    ),
+                    key=option.get("key"),
+                    low=f"{low:g}",
+                    high=f"{high:g}",
+                    value=repr(option.get("sme_mean")),
+                )
             )
     return problems
 

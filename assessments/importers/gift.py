@@ -102,7 +102,8 @@ def _chunks(text: str) -> list[tuple[int, str]]:
         escaped = _escape(line)
         for char in escaped:
             if char == "{":
-                depth, open_line = depth + 1, number
+                open_line = number if depth == 0 else open_line
+                depth += 1
             elif char == "}":
                 depth = max(0, depth - 1)
     if depth:

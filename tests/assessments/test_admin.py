@@ -135,7 +135,7 @@ def test_an_item_without_a_key_is_refused_with_the_reason(trainer_client):
         add, _single_choice_post(bank, "题干", [("A", "对", False), ("B", "错", False)])
     )
     assert response.status_code == 200
-    assert "exactly one option must be correct" in response.content.decode()
+    assert "必须且只能有一个正确选项" in response.content.decode()  # shown in the admin's language
     assert not Item.objects.exists()
 
 

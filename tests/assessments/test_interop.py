@@ -131,7 +131,7 @@ BROKEN = {
         "line 17",
         "not well-formed",
     ),
-    "moodle-xml/error_invalid_grades.xml": ("moodle-xml", 1, "question 1", "add up to 99.67 %"),
+    "moodle-xml/error_invalid_grades.xml": ("moodle-xml", 1, "question 1", "add up to 99.67%"),
     "moodle-xml/broken_cloze_questions.xml": ("moodle-xml", 5, "question", "no embedded answers"),
 }
 

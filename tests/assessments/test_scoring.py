@@ -71,7 +71,7 @@ def test_single_choice_with_moodle_fractions_including_negative():
 
 def test_single_choice_that_cannot_earn_full_marks_is_invalid():
     doc = item(c.SINGLE_CHOICE, options=options(("A", {"fraction": 0.5}), ("B", {"fraction": 0.0})))
-    with pytest.raises(InvalidItem, match="no option is worth 100 %"):
+    with pytest.raises(InvalidItem, match="no option is worth 100%"):
         score(doc, "A")
 
 
@@ -128,11 +128,11 @@ def test_multiple_response_with_moodle_fractions_and_negative_weights():
     [
         (
             [0.33, 0.3333333, 0.3333333, -0.5],
-            "add up to 99.67 %",
+            "add up to 99.67%",
         ),  # Moodle's invalid-grades fixture
-        ([1.0, 1.0, 0.0], "add up to 200.00 %"),
-        ([0.5, 0.0, -1.0], "add up to 50.00 %"),
-        ([1.5, -0.5], "between -100 % and 100 %"),
+        ([1.0, 1.0, 0.0], "add up to 200.00%"),
+        ([0.5, 0.0, -1.0], "add up to 50.00%"),
+        ([1.5, -0.5], "between -100% and 100%"),
     ],
 )
 def test_fractions_that_cannot_make_a_full_mark_are_refused(fractions, message):
