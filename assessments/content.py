@@ -70,6 +70,15 @@ class Message(str):
         message.template, message.params = template, params
         return message
 
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]:
+        return (self.template,), dict(self.params)
+
+    def __copy__(self) -> Message:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> Message:
+        return self
+
 
 def empty_content(item_type: str) -> dict[str, Any]:
     return {

@@ -517,3 +517,16 @@ def test_content_that_is_not_an_item_is_refused():
         score({"type": "essay"}, "text")
     with pytest.raises(InvalidItem, match="stem is empty"):
         score({**SINGLE, "stem_zh": "", "stem_en": "<p> </p>"}, "B")
+
+
+def test_problem_messages_keep_their_template_through_copies_and_pickles():
+    import copy
+    import pickle
+
+    doc = {**SINGLE, "options": options(("A", {"correct": False}), ("B", {"correct": False}))}
+    (problem,) = c.validate_content(doc)
+    assert problem == "exactly one option must be correct (found 0)"
+    pickled = pickle.loads(pickle.dumps(problem))  # noqa: S301 - our own bytes
+    for clone in (copy.deepcopy(problem), copy.copy(problem), pickled):
+        assert clone == problem
+        assert (clone.template, clone.params) == (problem.template, problem.params)
