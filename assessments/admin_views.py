@@ -19,10 +19,12 @@ from wagtail.snippets.views.chooser import SnippetChooserViewSet
 
 from competencies.selectors import competencies
 from jobs.services import create_job
+from people.exports import xlsx_response
 
 from . import content as c
 from .admin_panels import handler_for
 from .exporters import export_bank
+from .importers.excel import TEMPLATE_EXAMPLE, TEMPLATE_HEADERS
 from .imports import PARSERS, import_questions
 from .messages import localise
 from .models import ImportStatus, Item, ItemBank, ItemType, ItemVersion, QuestionImport
@@ -133,6 +135,7 @@ FORMAT_CHOICES = [
     ("moodle-xml", gettext_lazy("Moodle XML")),
     ("gift", gettext_lazy("GIFT")),
     ("qti", gettext_lazy("QTI 2.1 / 3.0 (item or content package)")),
+    ("excel", gettext_lazy("Excel question template (.xlsx)")),
 ]
 MAX_UPLOAD = 50 * 1024 * 1024
 
@@ -241,6 +244,11 @@ def export_moodle(request, bank_pk: int):
     response["Content-Disposition"] = f'attachment; filename="bank-{bank.pk}-moodle.xml"'
     response["X-Shuzhi-Left-Out"] = str(len(result.skipped))
     return response
+
+
+def excel_template(request):
+    _require_import_permission(request)
+    return xlsx_response(TEMPLATE_HEADERS, TEMPLATE_EXAMPLE, "题库导入模板", sheet="题库")
 
 
 def export_url(bank: ItemBank) -> str:

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import content as c
-from .importers import gift, moodle_xml, qti
+from .importers import excel, gift, moodle_xml, qti
 from .importers.base import ImportFileError, ParseResult, Problem, Skipped
 from .models import ItemSource
 from .services import ItemContentError, competencies_by_code, get_bank, write_record
@@ -25,8 +25,14 @@ PARSERS: dict[str, Callable[[bytes, str], ParseResult]] = {
     "moodle-xml": moodle_xml.parse,
     "gift": gift.parse,
     "qti": qti.parse,
+    "excel": excel.parse,
 }
-SOURCES = {"moodle-xml": ItemSource.MOODLE_XML, "gift": ItemSource.GIFT, "qti": ItemSource.QTI}
+SOURCES = {
+    "moodle-xml": ItemSource.MOODLE_XML,
+    "gift": ItemSource.GIFT,
+    "qti": ItemSource.QTI,
+    "excel": ItemSource.EXCEL,
+}
 
 
 @dataclass

@@ -104,6 +104,7 @@ class QuestionFilesViewSet(ViewSet):
             path("<int:pk>/", admin_views.import_detail, name="detail"),
             path("<int:pk>/confirm/", admin_views.import_confirm, name="confirm"),
             path("export/<int:bank_pk>/", admin_views.export_moodle, name="export"),
+            path("excel-template/", admin_views.excel_template, name="excel_template"),
         ]
 
 

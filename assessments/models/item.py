@@ -53,6 +53,7 @@ class ItemSource(models.TextChoices):
     MOODLE_XML = "moodle-xml", _("Moodle XML")
     GIFT = "gift", _("GIFT")
     QTI = "qti", _("QTI")
+    EXCEL = "excel", _("Excel template")
 
 
 class MRScoring(models.TextChoices):

@@ -107,4 +107,5 @@ CASES = [
         "question_files:confirm", STAFF_ONLY, build=_with("import"), note="GET returns to the file"
     ),
     Case("question_files:export", STAFF_ONLY, build=_with("bank", "bank_pk")),
+    Case("question_files:excel_template", STAFF_ONLY),
 ]

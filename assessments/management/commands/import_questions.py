@@ -9,9 +9,9 @@ from assessments.imports import PARSERS, import_questions
 
 class Command(BaseCommand):
     help = (
-        "Import a question file (Moodle XML, GIFT or QTI 2.1/3.0) into an item bank. All or "
-        "nothing: any error means nothing is written and the exit code is 1. Unsupported "
-        "question types are skipped and listed."
+        "Import a question file (Moodle XML, GIFT, QTI 2.1/3.0 or the Excel template) into a "
+        "bank. All or nothing: any error means nothing is written and the exit code is 1. "
+        "Unsupported question types are skipped and listed."
     )
 
     def add_arguments(self, parser):
