@@ -271,3 +271,22 @@ def test_hr_gets_no_page_of_the_bank(client, world, examples):
         response = client.get(url)
         assert response.status_code in (302, 403), url
         assert "停用该传感器" not in response.content.decode()
+
+
+def test_live_preview_shows_unsaved_edits_without_and_with_the_key(trainer_client):
+    bank = ItemBank.objects.create(name="测试题库")
+    add = reverse("wagtailsnippets_assessments_item:add") + "?type=single_choice"
+    rows = [("A", "甲", True), ("B", "乙", False)]
+    trainer_client.post(add, _single_choice_post(bank, "原题干", rows))
+    item = Item.objects.get()
+    url = reverse("wagtailsnippets_assessments_item:preview_on_edit", args=[item.pk])
+    edited = _single_choice_post(
+        bank, "未保存的题干", [("A", "甲", True), ("B", "乙", False)], item=item
+    )
+    state = trainer_client.post(url, edited).json()
+    assert state["is_valid"] and state["is_available"]
+    cadre_view = trainer_client.get(url).content.decode()
+    with_key = trainer_client.get(url, {"mode": "key"}).content.decode()
+    assert "未保存的题干" in cadre_view and "✔" not in cadre_view
+    assert "✔" in with_key
+    assert "原题干" in item.current_version.content["stem_zh"], "a preview saves nothing"
