@@ -13,7 +13,9 @@ from django.core.management import call_command
 from django.test import override_settings
 
 LOCALE = Path(settings.BASE_DIR) / "site" / "locale"
-IGNORE = [".venv", "var", "tests", "benchmarks", "node_modules", "docs"]
+# site/locale is ignored too: makemessages adopts any "locale" directory it walks into and would
+# rewrite the real catalogue with the strings found beside it (site/templates only).
+IGNORE = [".venv", "var", "tests", "benchmarks", "node_modules", "docs", "site/locale"]
 
 
 def test_every_message_has_a_chinese_translation(tmp_path):

@@ -64,6 +64,15 @@ PROJECT_NAMESPACES = (
     "analytics",
     "certificates",
     "api",
+    # The item bank's admin screens (assessments): answer keys live there, so they are listed too.
+    "wagtailsnippets_assessments_item",
+    "wagtailsnippets_assessments_itembank",
+    "wagtailsnippets_assessments_itemcategory",
+    "wagtailsnippetchoosers_assessments_item",
+    "wagtailsnippetchoosers_assessments_itembank",
+    "wagtailsnippetchoosers_assessments_itemcategory",
+    "question_files",
+    "item_versions",
 )
 # Named project URLs outside those namespaces.
 PROJECT_TOP_LEVEL = ("healthz",)

@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from assessments.demo import seed_items
 from competencies.demo import seed_evidence
 from competencies.framework_io import load_bundled_framework
 from people.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts, seed_cadres, seed_organisation
@@ -27,6 +28,10 @@ class Command(BaseCommand):
             ("demo accounts", lambda: f"{len(seed_accounts())} accounts"),
             ("evidence", lambda: f"{seed_evidence(seed)} evidence rows written"),
             ("home page", lambda: seed_home_page()),
+            (
+                "item bank",
+                lambda: "{created} items created, {updated} checked".format(**seed_items()),
+            ),
         ]
         for name, step in steps:
             started = time.perf_counter()
