@@ -1,7 +1,7 @@
 """Open Badges 3.0 credentials (W3C Verifiable Credentials 2.0), secured as VC-JWT.
 
 The JWT's payload is the credential itself (VC-JOSE-COSE), with the registered claims iss, sub,
-jti, iat/nbf and exp repeated for plain JWT tooling; the header names the key (kid) published in
+iat/nbf and exp (those the VC 2.0 context defines) repeated for plain JWT tooling; the header names the key (kid) published in
 the site's JWKS. The subject is a random pseudonym, never a name or phone number.
 """
 
@@ -19,7 +19,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import override
 
-from .jsonld import OB_V3, VC_V2, expand, undefined_terms
+from .jsonld import OB_V3, VC_V2, undefined_terms
 from .models import AchievementKind, Certificate, CertificateStatus
 from .signing import Signer, issuer_signer, jws_for
 from .wording import KIND_WORDS
@@ -121,7 +121,6 @@ def sign(certificate: Certificate, signer: Signer | None = None) -> str:
         **body,
         "iss": body["issuer"]["id"],
         "sub": body["credentialSubject"]["id"],
-        "jti": body["id"],
         "iat": int(certificate.issued_at.timestamp()),
         "nbf": int(certificate.issued_at.timestamp()),
     }
@@ -179,7 +178,7 @@ def verify(token: str, signer: Signer | None = None) -> Verification:
         result.errors.append("unexpected @context")
         return result
     try:
-        undefined = undefined_terms(expand(body))
+        undefined = undefined_terms(body)
     except Exception as exc:  # pyld raises its own error types for malformed JSON-LD
         result.errors.append(f"not valid JSON-LD: {exc}")
         return result

@@ -14,8 +14,8 @@ CONTEXT_DIR = Path(__file__).resolve().parent / "contexts"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 BUNDLED = {VC_V2: "credentials-v2.jsonld", OB_V3: "ob-v3p0-context-3.0.3.json"}
-# Terms the contexts do not define fall into this vocabulary (VC 2.0's @vocab).
-UNDEFINED_TERM_PREFIX = "https://www.w3.org/ns/credentials/issuer-dependent#"
+# A vocabulary for spotting terms the contexts do not define (see undefined_terms).
+UNDEFINED_TERM_PREFIX = "urn:shuzhi:undefined-term#"
 
 
 class ContextRefused(jsonld.JsonLdError):
@@ -42,16 +42,26 @@ def expand(document: dict[str, Any]) -> list[dict[str, Any]]:
     return jsonld.expand(document, {"documentLoader": document_loader})
 
 
-def undefined_terms(expanded: Any) -> set[str]:
-    """Properties that only the catch-all vocabulary gave a meaning to (i.e. typos or terms the
-    contexts do not define)."""
+def undefined_terms(document: dict[str, Any]) -> set[str]:
+    """Properties the document's contexts do not define (JSON-LD would drop them silently).
+
+    Expands a copy with a catch-all vocabulary appended to its contexts, then lists the
+    properties that only the catch-all gave a meaning to."""
+    probe = dict(document)
+    contexts = probe.get("@context", [])
+    probe["@context"] = [*(contexts if isinstance(contexts, list) else [contexts]),
+                         {"@vocab": UNDEFINED_TERM_PREFIX}]  # fmt: skip
+    return _catch_all_keys(expand(probe))
+
+
+def _catch_all_keys(expanded: Any) -> set[str]:
     found: set[str] = set()
     if isinstance(expanded, list):
         for item in expanded:
-            found |= undefined_terms(item)
+            found |= _catch_all_keys(item)
     elif isinstance(expanded, dict):
         for key, value in expanded.items():
             if key.startswith(UNDEFINED_TERM_PREFIX):
                 found.add(key.removeprefix(UNDEFINED_TERM_PREFIX))
-            found |= undefined_terms(value)
+            found |= _catch_all_keys(value)
     return found

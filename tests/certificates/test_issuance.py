@@ -67,9 +67,7 @@ def test_a_competency_specific_rule_fires_only_for_its_competency(world, templat
 
 
 def test_course_completion_rules(world, template):
-    every_course = IssuanceRule.objects.create(
-        name_zh="结业", kind="course", template=template
-    )
+    every_course = IssuanceRule.objects.create(name_zh="结业", kind="course", template=template)
     only_seven = IssuanceRule.objects.create(
         name_zh="专题", kind="course", course_id=7, template=template
     )

@@ -55,7 +55,9 @@ def test_a_name_with_markup_prints_as_text(template):
 
 def test_a_batch_splits_into_one_pdf_per_certificate(template):
     names = ["张三", "李四", "王小明"]
-    items = [replace(sample(), holder_name=n, serial=f"SZ2025-000000{i}") for i, n in enumerate(names)]
+    items = [
+        replace(sample(), holder_name=n, serial=f"SZ2025-000000{i}") for i, n in enumerate(names)
+    ]
     pdfs = render_pdfs(template, items)
     assert len(pdfs) == 3
     for pdf, name in zip(pdfs, names, strict=True):
@@ -91,7 +93,7 @@ def test_rendering_refuses_every_remote_resource(template, no_network):
     html = (
         f'<html><head><link rel="stylesheet" href="{remote[1]}">'
         f"<style>@import url({remote[2]}); @font-face {{ font-family: X; src: url({remote[3]}) }}"
-        f"</style></head><body><img src=\"{remote[0]}\"><p>正文</p></body></html>"
+        f'</style></head><body><img src="{remote[0]}"><p>正文</p></body></html>'
     )
     fetcher = LocalOnlyFetcher()
     render_document(html, fetcher).write_pdf()

@@ -37,7 +37,8 @@ def test_valid_certificate_shows_masked_name_and_what_it_certifies(client, certi
 def test_revoked_certificate_shows_revoked_with_reason(client, certificate_a, world):
     revoke(certificate_a, by=world.admin, reason="证书信息有误")
     response = client.get(
-        reverse("certificates:verify", kwargs={"code": certificate_a.code}), HTTP_ACCEPT_LANGUAGE="zh-hans"
+        reverse("certificates:verify", kwargs={"code": certificate_a.code}),
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
     body = response.content.decode()
     assert "已撤销" in body
@@ -53,7 +54,9 @@ def test_expired_certificate_shows_expired(client, certificate_a):
 
 
 def test_english_page(client, certificate_a):
-    response = client.get(f"/en{reverse('certificates:verify', kwargs={'code': certificate_a.code})}")
+    response = client.get(
+        f"/en{reverse('certificates:verify', kwargs={'code': certificate_a.code})}"
+    )
     assert "This certificate is valid" in response.content.decode()
 
 
@@ -61,7 +64,10 @@ def test_forged_code_is_never_valid(client, certificate_a):
     forged = new_code()  # well-formed, passes its check, but was never issued
     response = _page(client, forged)
     assert response.status_code == 404
-    assert "No certificate has this code" in response.content.decode() or "没有" in response.content.decode()
+    assert (
+        "No certificate has this code" in response.content.decode()
+        or "没有" in response.content.decode()
+    )
 
 
 def test_every_single_character_alteration_is_never_valid(certificate_a):
@@ -93,7 +99,9 @@ def test_verification_is_rate_limited_per_client(client, certificate_a, settings
 
 
 def test_verify_form_redirects_to_the_page(client, certificate_a):
-    response = client.get(reverse("certificates:verify_form"), {"code": certificate_a.display_code.lower()})
+    response = client.get(
+        reverse("certificates:verify_form"), {"code": certificate_a.display_code.lower()}
+    )
     assert response.status_code == 302
     assert response["Location"].endswith(f"/verify/{certificate_a.code}/")
 
