@@ -1,8 +1,9 @@
 """Open Badges 3.0 credentials (W3C Verifiable Credentials 2.0), secured as VC-JWT.
 
 The JWT's payload is the credential itself (VC-JOSE-COSE), with the registered claims iss, sub,
-iat/nbf and exp (those the VC 2.0 context defines) repeated for plain JWT tooling; the header names the key (kid) published in
-the site's JWKS. The subject is a random pseudonym, never a name or phone number.
+iat/nbf and exp (those the VC 2.0 context defines) repeated for plain JWT tooling; the header
+names the key (kid) published in the site's JWKS. The subject is a random pseudonym, never a
+name or phone number.
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ CASES = [
         everyone(OK),
         build=_credential_of_b,
         note="public: status, no personal data",
-    ),  # fmt: skip
+    ),
     Case("certificates:manage", responsible_only()),
     Case(
         "certificates:manage",
@@ -73,7 +73,7 @@ CASES = [
         ONLY_ADMIN,
         build=lambda w: (_a(w)[0], "", {"reason": "测试"}),
         note="post",
-    ),  # fmt: skip
+    ),
     Case("certificates:batch", responsible_only()),
     Case("certificates:batch_status", HR_A_JOB, build=_batch_of_hr_a),
     Case("certificates:batch_download", HR_A_JOB, build=_batch_of_hr_a),
