@@ -65,15 +65,22 @@ def default_template() -> CertificateTemplate:
 def default_rules(template: CertificateTemplate) -> list[IssuanceRule]:
     course, _ = IssuanceRule.objects.get_or_create(
         name_zh="课程结业证书",
-        defaults={"name_en": "Course completion certificate", "kind": AchievementKind.COURSE,
-                  "template": template},
-    )  # fmt: skip
+        defaults={
+            "name_en": "Course completion certificate",
+            "kind": AchievementKind.COURSE,
+            "template": template,
+        },
+    )
     level, _ = IssuanceRule.objects.get_or_create(
         name_zh="能力等级认证证书（第2级及以上）",
-        defaults={"name_en": "Competency level certificate (level 2 and above)",
-                  "kind": AchievementKind.COMPETENCY_LEVEL, "min_level": 2,
-                  "valid_for_months": 36, "template": template},
-    )  # fmt: skip
+        defaults={
+            "name_en": "Competency level certificate (level 2 and above)",
+            "kind": AchievementKind.COMPETENCY_LEVEL,
+            "min_level": 2,
+            "valid_for_months": 36,
+            "template": template,
+        },
+    )
     return [course, level]
 
 

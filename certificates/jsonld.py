@@ -49,8 +49,10 @@ def undefined_terms(document: dict[str, Any]) -> set[str]:
     properties that only the catch-all gave a meaning to."""
     probe = dict(document)
     contexts = probe.get("@context", [])
-    probe["@context"] = [*(contexts if isinstance(contexts, list) else [contexts]),
-                         {"@vocab": UNDEFINED_TERM_PREFIX}]  # fmt: skip
+    probe["@context"] = [
+        *(contexts if isinstance(contexts, list) else [contexts]),
+        {"@vocab": UNDEFINED_TERM_PREFIX},
+    ]
     return _catch_all_keys(expand(probe))
 
 

@@ -38,8 +38,11 @@ def test_malformed_codes_are_rejected(junk):
 
 
 def test_placeholder_values_are_escaped():
-    html = fill("<p>{holder_name} · {achievement}</p>", {"holder_name": "<script>alert(1)</script>",
-                "achievement": "A & B"}, {})  # fmt: skip
+    html = fill(
+        "<p>{holder_name} · {achievement}</p>",
+        {"holder_name": "<script>alert(1)</script>", "achievement": "A & B"},
+        {},
+    )
     assert html == "<p>&lt;script&gt;alert(1)&lt;/script&gt; · A &amp; B</p>"
 
 

@@ -125,8 +125,12 @@ def test_verify_endpoint(client, certificate_a):
     assert client.post(url, token, content_type="application/vc+jwt").json()["verified"] is True
     assert client.post(url, {"credential": token}).json()["status"] == "valid"
     tampered = _reencode(token, lambda c: c.update(name="x"))
-    assert client.post(url, json.dumps({"credential": tampered}),
-                       content_type="application/json").json()["verified"] is False  # fmt: skip
+    assert (
+        client.post(
+            url, json.dumps({"credential": tampered}), content_type="application/json"
+        ).json()["verified"]
+        is False
+    )
     assert client.post(url, "", content_type="text/plain").status_code == 400
 
 
@@ -162,8 +166,12 @@ class ES256Signer(Signer):
 
     def public_jwk(self) -> dict[str, str]:
         numbers = self._key.public_key().public_numbers()
-        return {"kty": "EC", "crv": "P-256", "x": b64url(numbers.x.to_bytes(32, "big")),
-                "y": b64url(numbers.y.to_bytes(32, "big"))}  # fmt: skip
+        return {
+            "kty": "EC",
+            "crv": "P-256",
+            "x": b64url(numbers.x.to_bytes(32, "big")),
+            "y": b64url(numbers.y.to_bytes(32, "big")),
+        }
 
 
 def test_the_signing_algorithm_is_pluggable(certificate_a):

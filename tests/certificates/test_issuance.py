@@ -58,9 +58,12 @@ def test_each_level_reached_is_its_own_certificate(world, rules):
 
 def test_a_competency_specific_rule_fires_only_for_its_competency(world, template):
     rule = IssuanceRule.objects.create(
-        name_zh="数据安全", kind="competency_level", competency_code="D4.2", min_level=1,
+        name_zh="数据安全",
+        kind="competency_level",
+        competency_code="D4.2",
+        min_level=1,
         template=template,
-    )  # fmt: skip
+    )
     assert issue_for(level_achievement(world.cadre_a, code="D2.3")) == []
     (certificate,) = issue_for(level_achievement(world.cadre_a, code="D4.2"))
     assert certificate.rule == rule
@@ -88,9 +91,12 @@ def test_inactive_rules_issue_nothing(world, rules):
 def test_the_database_enforces_once_per_rule(world, rules, certificate_a):
     with pytest.raises(IntegrityError), transaction.atomic():
         Certificate.objects.create(
-            code="X" * 28, rule=certificate_a.rule, cadre=world.cadre_a,
-            achievement=certificate_a.achievement, holder_name="dup",
-        )  # fmt: skip
+            code="X" * 28,
+            rule=certificate_a.rule,
+            cadre=world.cadre_a,
+            achievement=certificate_a.achievement,
+            holder_name="dup",
+        )
     again, created = issue(certificate_a.rule, certificate_a.achievement)
     assert (again, created) == (certificate_a, False)
 

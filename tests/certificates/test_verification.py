@@ -108,9 +108,14 @@ def test_verify_form_redirects_to_the_page(client, certificate_a):
 
 @pytest.mark.parametrize(
     "name, masked",
-    [("张三", "张*"), ("王小明", "王*明"), ("欧阳明华", "欧**华"), ("John Smith", "J*** S****"),
-     ("<script>", "<*******")],
-)  # fmt: skip
+    [
+        ("张三", "张*"),
+        ("王小明", "王*明"),
+        ("欧阳明华", "欧**华"),
+        ("John Smith", "J*** S****"),
+        ("<script>", "<*******"),
+    ],
+)
 def test_mask_name(name, masked):
     assert mask_name(name) == masked
 
