@@ -26,6 +26,8 @@ from pypdf.generic import DictionaryObject, NameObject
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from competencies.selectors import level_names
+
 from .models import CertificateTemplate, PageSize
 from .placeholders import fill
 from .sanitise import clean_css, clean_html
@@ -124,19 +126,20 @@ def seal_markup(template: CertificateTemplate, *, screen: bool = False) -> SafeS
 
 
 def document_html(
-    template: CertificateTemplate, items: Sequence[Printed], *, screen: bool = False
+    template: CertificateTemplate,
+    items: Sequence[Printed],
+    *,
+    screen: bool = False,
+    names: dict[int, tuple[str, str]] | None = None,
 ) -> str:
     """One HTML document holding every certificate of ``items``, each on its own page(s)."""
     size, width, height = PAGE_MM[PageSize(template.page_size)]
     fonts = ", ".join(f'"{f}"' for f in settings.CERTIFICATES_CJK_FONTS)
     body = clean_html(template.body_html)
     seal = seal_markup(template, screen=screen)
-    names = None
     sections = []
     for index, item in enumerate(items):
         if names is None:
-            from competencies.selectors import level_names
-
             names = level_names()
         text = values(item, template, names)
         markup = {"qr_code": qr_markup(item.verify_url), "seal": seal}
@@ -165,11 +168,16 @@ def render_document(html: str, fetcher: LocalOnlyFetcher | None = None):
     ).render()
 
 
-def render_pdfs(template: CertificateTemplate, items: Sequence[Printed]) -> list[bytes]:
-    """One PDF per item, from a single WeasyPrint document."""
+def render_pdfs(
+    template: CertificateTemplate,
+    items: Sequence[Printed],
+    names: dict[int, tuple[str, str]] | None = None,
+) -> list[bytes]:
+    """One PDF per item, from a single WeasyPrint document. ``names`` are the level names
+    (read from the framework when not given)."""
     if not items:
         return []
-    document = render_document(document_html(template, items))
+    document = render_document(document_html(template, items, names=names))
     starts = sorted(
         {
             int(name.removeprefix("certificate-")): page_no
@@ -214,16 +222,24 @@ def _keep_own_resources(page: PageObject) -> None:
     page[NameObject("/Resources")] = own
 
 
-def render_pdf(template: CertificateTemplate, item: Printed) -> bytes:
-    return render_pdfs(template, [item])[0]
+def render_pdf(
+    template: CertificateTemplate,
+    item: Printed,
+    names: dict[int, tuple[str, str]] | None = None,
+) -> bytes:
+    return render_pdfs(template, [item], names)[0]
 
 
 def render_in_chunks(
-    template: CertificateTemplate, items: Sequence[Printed], chunk: int | None = None
+    template: CertificateTemplate,
+    items: Sequence[Printed],
+    chunk: int | None = None,
+    names: dict[int, tuple[str, str]] | None = None,
 ) -> Iterator[tuple[int, list[bytes]]]:
     """(offset, PDFs) per chunk; memory is released after each (WeasyPrint grows otherwise)."""
     size = chunk or settings.CERTIFICATES_BATCH_CHUNK
+    names = level_names() if names is None else names
     for start in range(0, len(items), size):
-        pdfs = render_pdfs(template, items[start : start + size])
+        pdfs = render_pdfs(template, items[start : start + size], names)
         gc.collect()
         yield start, pdfs

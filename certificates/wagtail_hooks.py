@@ -8,6 +8,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from people.scope import scope_for
+
 from .models import CertificateTemplate, IssuanceRule
 from .services import REVOKE_ACTION
 
@@ -38,9 +40,16 @@ class CertificatesGroup(SnippetViewSetGroup):
 register_snippet(CertificatesGroup)
 
 
+class ResponsibleMenuItem(MenuItem):
+    """Shown to those responsible for other people (HR, administrators), like the page."""
+
+    def is_shown(self, request):
+        return scope_for(request.user).sees_others
+
+
 @hooks.register("register_admin_menu_item")
 def certificates_listing_menu_item():
-    return MenuItem(
+    return ResponsibleMenuItem(
         _("Issued certificates"), reverse("certificates:manage"), icon_name="list-ul", order=900
     )
 

@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from certificates.demo import seed_certificates
 from competencies.demo import seed_evidence
 from competencies.framework_io import load_bundled_framework
 from people.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts, seed_cadres, seed_organisation
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             ("demo accounts", lambda: f"{len(seed_accounts())} accounts"),
             ("evidence", lambda: f"{seed_evidence(seed)} evidence rows written"),
             ("home page", lambda: seed_home_page()),
+            ("certificates", lambda: seed_certificates()),
         ]
         for name, step in steps:
             started = time.perf_counter()
