@@ -104,7 +104,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="200 certificates (default 1,000)")
     parser.add_argument("--n", type=int, help="number of certificates")
     parser.add_argument("--chunk", type=int, default=100, help="certificates per document")
-    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds")
+    parser.add_argument(
+        "--rounds", type=int, help="alternating rounds (default: one per 200 certificates, ≥ 2)"
+    )
     args = parser.parse_args()
     n = args.n or (200 if args.quick else 1000)
     template = CertificateTemplate(name="benchmark", body_html=DEFAULT_HTML, css=DEFAULT_CSS)
@@ -114,7 +116,8 @@ def main() -> None:
 
     modes = ("naive", "batched")
     totals = {mode: {"wall": 0.0, "cpu": 0.0, "peak": 0.0, "bytes": 0} for mode in modes}
-    size = -(-n // args.rounds)
+    rounds = args.rounds or max(2, n // 200)
+    size = -(-n // rounds)
     outputs = {}
     for start in range(0, n, size):
         part = items[start : start + size]
