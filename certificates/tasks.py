@@ -3,6 +3,8 @@ idempotent: each takes ids, and a retry finds the work already done."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -59,7 +61,7 @@ def course_completed_task(cadre_id: int, course_id: int, completed_at: str | Non
         title_zh=course.title_zh,
         title_en=course.title_en,
         credit_hours=course.credit_hours,
-        achieved_at=timezone.datetime.fromisoformat(completed_at) if completed_at else None,
+        achieved_at=datetime.fromisoformat(completed_at) if completed_at else None,
     )
     issue_certificates_task.delay(achievement.to_json())
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from certificates.demo import default_rules, default_template
 from certificates.models import AchievementKind, Certificate
@@ -13,13 +14,16 @@ from certificates.services import Achievement, issue_for
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache_and_storage(settings, tmp_path):
-    """Rate-limit counters start at zero; issued files go to a per-test directory."""
+def _fresh_cache_storage_and_language(settings, tmp_path):
+    """Rate-limit counters start at zero; issued files go to a per-test directory; pages and
+    reverse() start in Chinese, whatever language an earlier request left active."""
+    translation.activate(settings.LANGUAGE_CODE)
     cache.clear()
     settings.CERTIFICATES_PRIVATE_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"
     yield
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -14,15 +14,25 @@ from certificates.tasks import issue_certificates_task
 from .conftest import course_achievement, level_achievement
 
 
-def _send_level(cadre, code="D2.3", level=3, attempt=1):
-    level_certified.send(
-        sender=None, cadre_id=cadre.pk, competency_code=code, level=level, attempt_id=attempt
-    )
+@pytest.fixture
+def send_level(django_capture_on_commit_callbacks):
+    """Send level_certified as assessments does (after its commit); tasks run in-process."""
+
+    def send(cadre, code="D2.3", level=3, attempt=1):
+        with django_capture_on_commit_callbacks(execute=True):
+            level_certified.send(
+                sender=None,
+                cadre_id=cadre.pk,
+                competency_code=code,
+                level=level,
+                attempt_id=attempt,
+            )
+
+    return send
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_certified_level_issues_a_certificate_with_a_pdf(world, rules):
-    _send_level(world.cadre_a, "D2.3", 3)
+def test_a_certified_level_issues_a_certificate_with_a_pdf(world, rules, send_level):
+    send_level(world.cadre_a, "D2.3", 3)
     (certificate,) = Certificate.objects.filter(cadre=world.cadre_a)
     assert certificate.rule == rules[1]
     assert certificate.achievement.reference == "D2.3"
@@ -33,17 +43,15 @@ def test_a_certified_level_issues_a_certificate_with_a_pdf(world, rules):
     assert certificate.pdf and certificate.pdf.read(4) == b"%PDF"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_level_below_the_rule_minimum_earns_nothing(world, rules):
-    _send_level(world.cadre_a, "D2.3", 1)
+def test_a_level_below_the_rule_minimum_earns_nothing(world, rules, send_level):
+    send_level(world.cadre_a, "D2.3", 1)
     assert not Certificate.objects.exists()
     assert AchievementRecord.objects.count() == 1  # remembered for a later, looser rule
 
 
-@pytest.mark.django_db(transaction=True)
-def test_repeated_signals_and_task_retries_issue_once(world, rules):
+def test_repeated_signals_and_task_retries_issue_once(world, rules, send_level):
     for attempt in range(3):
-        _send_level(world.cadre_a, "D2.3", 3, attempt)
+        send_level(world.cadre_a, "D2.3", 3, attempt)
     payload = level_achievement(world.cadre_a).to_json()
     issue_certificates_task.apply(args=[payload])
     issue_certificates_task.apply(args=[payload])

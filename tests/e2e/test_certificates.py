@@ -17,7 +17,7 @@ from certificates.services import issue_for
 from tests.certificates.conftest import level_achievement
 from tests.e2e.conftest import serious_violations
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _qr_link(pdf: bytes) -> str:

@@ -16,7 +16,10 @@ from certificates.tasks import issue_certificates_task
 from tests.certificates.conftest import level_achievement
 from tests.integration.conftest import wait_for
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _race(target, n: int) -> list[BaseException]:
