@@ -42,6 +42,7 @@ def test_download_verify_revoke(world, page, live_server, login, settings, tmp_p
     (certificate,) = issue_for(level_achievement(world.cadre_a))
 
     login(world.cadre_a.user.username)
+    page.wait_for_url(lambda url: "/login/" not in url)  # the login POST has landed
     page.goto(f"{live_server.url}/certificates/mine/")
     assert page.get_by_role("heading", name="我的证书").is_visible()
     assert serious_violations(page) == []
@@ -59,6 +60,7 @@ def test_download_verify_revoke(world, page, live_server, login, settings, tmp_p
     assert serious_violations(page) == []
 
     login(world.admin.username)
+    page.wait_for_url(lambda url: "/login/" not in url)
     page.goto(f"{live_server.url}/certificates/manage/")
     page.get_by_role("link", name=re.compile(f"撤销 {certificate.serial}")).click()
     page.get_by_label("撤销原因").fill("颁发对象有误")
