@@ -62,7 +62,7 @@ h1::after { content: "CERTIFICATE"; display: block; margin: 1mm 52mm 0 calc(52mm
 .verify .qr { float: left; width: 23mm; margin-right: 4mm; }
 .sign { position: absolute; right: 16mm; bottom: 11mm; width: 70mm; padding-top: 15mm;
   white-space: pre-line; font-size: 11.5pt; line-height: 1.9; }
-.sign .seal { position: absolute; left: 18mm; top: 0; width: 35mm; opacity: 0.9; }
+.sign .seal { position: absolute; left: 18mm; top: 0; width: 35mm; }
 """
 
 

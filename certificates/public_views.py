@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import credentials
-from .codes import normalise
+from .codes import format_code, normalise
 from .forms import VerifyForm
 from .ratelimit import rate_limited
 from .selectors import public_record
@@ -43,10 +43,12 @@ def verify_form(request):
 @rate_limited("verify")
 def verify(request, code: str):
     record = public_record(code, _issuer_name())
+    canonical = normalise(code)
+    shown = format_code(canonical) if canonical else code
     return render(
         request,
         "certificates/verify.html",
-        {"record": record, "code": code, "form": VerifyForm(initial={"code": code})},
+        {"record": record, "code": code, "form": VerifyForm(initial={"code": shown})},
         status=200 if record else 404,
     )
 
