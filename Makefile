@@ -21,6 +21,8 @@ install: $(STAMP)
 	@mkdir -p var
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
+# QR codes on certificates and credential ids carry the site's address: the demo's own port.
+demo: export SITE_URL ?= http://$(HOST):$(PORT)
 demo: install
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo

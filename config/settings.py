@@ -298,3 +298,34 @@ LOGGING = {
 
 # Reports never show a figure that describes fewer people than this (privacy guardrail).
 SHUZHI_MIN_GROUP_SIZE = env_int("SHUZHI_MIN_GROUP_SIZE", 5)
+
+# --- Certificates --------------------------------------------------------------------------------
+
+# The Ed25519 key that signs Open Badges credentials: a PEM in SHUZHI_ISSUER_KEY or a file named
+# by SHUZHI_ISSUER_KEY_FILE. Without either, development generates one into var/ (see
+# docs/certificates.md); `check --deploy` fails in production until one is configured.
+CERTIFICATES_ISSUER_KEY = os.environ.get("SHUZHI_ISSUER_KEY", "")
+CERTIFICATES_ISSUER_KEY_FILE = os.environ.get("SHUZHI_ISSUER_KEY_FILE", "")
+CERTIFICATES_DEMO_KEY_FILE = VAR_DIR / "issuer-ed25519.pem"
+CERTIFICATES_GENERATE_DEMO_KEY = DEBUG
+# The signer class (certificates.signing.Signer) for the issuer key; SM2 would be another one.
+CERTIFICATES_SIGNER = "certificates.signing.Ed25519Signer"
+# Absolute URLs in QR codes and credentials point here (the public address of the site).
+CERTIFICATES_BASE_URL = os.environ.get("SITE_URL", WAGTAILADMIN_BASE_URL).rstrip("/")
+CERTIFICATES_ISSUER_NAME_ZH = os.environ.get("SHUZHI_ISSUER_NAME_ZH", "数智干部数字素养培训平台")
+CERTIFICATES_ISSUER_NAME_EN = os.environ.get(
+    "SHUZHI_ISSUER_NAME_EN", "Shuzhi Digital Competence Training Platform"
+)
+# Issued PDFs and batch ZIPs are personal data: kept outside MEDIA_ROOT, served by permission.
+CERTIFICATES_PRIVATE_ROOT = Path(
+    os.environ.get("SHUZHI_CERTIFICATES_ROOT", VAR_DIR / "private" / "certificates")
+)
+# Public verification: at most this many look-ups per client IP per window (seconds).
+CERTIFICATES_VERIFY_LIMIT = env_int("CERTIFICATES_VERIFY_LIMIT", 30)
+CERTIFICATES_VERIFY_WINDOW = env_int("CERTIFICATES_VERIFY_WINDOW", 60)
+# Font families certificates are set in; `manage.py check` fails when none is installed.
+CERTIFICATES_CJK_FONTS = ["Noto Serif CJK SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei"]
+# Certificates rendered per WeasyPrint document in a batch (bounds memory and font subsets).
+CERTIFICATES_BATCH_CHUNK = env_int("CERTIFICATES_BATCH_CHUNK", 100)
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
+LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from assessments.demo import seed_items
+from certificates.demo import seed_certificates
 from competencies.demo import seed_evidence
 from competencies.framework_io import load_bundled_framework
 from people.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts, seed_cadres, seed_organisation
@@ -32,6 +33,7 @@ class Command(BaseCommand):
                 "item bank",
                 lambda: "{created} items created, {updated} checked".format(**seed_items()),
             ),
+            ("certificates", lambda: seed_certificates()),
         ]
         for name, step in steps:
             started = time.perf_counter()
