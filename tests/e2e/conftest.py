@@ -65,10 +65,23 @@ def login(page, live_server):
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.keyboard.press("Enter")
+        page.wait_for_url(lambda url: "/login/" not in url)
         page.wait_for_load_state("networkidle")
         return page
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def site_root(request):
+    """Browser tests are transactional: the database is emptied after each one, page tree
+    included, so every test starts by rebuilding the site root the migrations would have made."""
+    if "django_db" not in {m.name for m in request.node.iter_markers()}:
+        return None
+    request.getfixturevalue("transactional_db")
+    from portal.demo import ensure_site_root
+
+    return ensure_site_root()
 
 
 _axe = Axe()
