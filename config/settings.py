@@ -298,3 +298,16 @@ LOGGING = {
 
 # Reports never show a figure that describes fewer people than this (privacy guardrail).
 SHUZHI_MIN_GROUP_SIZE = env_int("SHUZHI_MIN_GROUP_SIZE", 5)
+
+# --- people: roster import -----------------------------------------------------------------------
+
+# Files that hold personal data and must never be served by URL (uploaded rosters and their
+# reports) live here, outside MEDIA_ROOT. Workers must see the same directory as the web tier.
+SHUZHI_PRIVATE_DIR = Path(os.environ.get("SHUZHI_PRIVATE_DIR", VAR_DIR / "private"))
+SHUZHI_ROSTER_MAX_UPLOAD_MB = env_int("SHUZHI_ROSTER_MAX_UPLOAD_MB", 50)
+# Uploaded roster files not imported within this many days are deleted (their record stays).
+SHUZHI_ROSTER_RETENTION_DAYS = env_int("SHUZHI_ROSTER_RETENTION_DAYS", 7)
+CELERY_BEAT_SCHEDULE["people-purge-roster-uploads"] = {
+    "task": "people.tasks.purge_roster_uploads",
+    "schedule": 6 * 3600,
+}
