@@ -18,7 +18,7 @@ from django.db import transaction
 
 from .models import AdminLevel, AgeBand, Cadre, OrgUnit, Position, Rank, UnitKind
 from .roles import Role, group_for
-from .services import grant_scope
+from .services import grant_scope, unusable_password
 
 ORG_FILE = Path(__file__).resolve().parent / "data" / "chongqing_org.json"
 DEMO_PASSWORD = "shuzhi-demo"  # noqa: S105 - printed by `make demo`; demo accounts only
@@ -239,7 +239,7 @@ def seed_cadres(count: int, seed: int, batch_size: int = 5000) -> int:
             continue
         with transaction.atomic():
             users = User.objects.bulk_create(
-                [User(username=no, password=make_password(None)) for no, _c in rows],
+                [User(username=no, password=unusable_password()) for no, _c in rows],
                 batch_size=batch_size,
             )
             for user, (_no, cadre) in zip(users, rows, strict=True):
