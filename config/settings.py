@@ -264,8 +264,8 @@ if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Wagtail's preview shows the page in a same-origin frame.
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Nothing frames the site; Wagtail marks its own preview views SAMEORIGIN where it needs them.
+X_FRAME_OPTIONS = "DENY"
 
 # The front end runs no inline script; the Wagtail admin needs a looser policy (see
 # portal.middleware). Plotly sets inline styles, hence 'unsafe-inline' for styles only.
