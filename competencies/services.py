@@ -9,8 +9,10 @@ from datetime import datetime
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
+
+from people.bulk import insert_rows
 
 from .models import Competency, Evidence, EvidenceSource
 from .signals import evidence_recorded
@@ -113,15 +115,12 @@ class EvidenceRecord(NamedTuple):
         return (self.cadre_id, self.competency_id, self.source_kind, self.source_ref)
 
 
-_COLUMNS = (*EvidenceRecord._fields, "recorded_at")
-
-
 def _append(records: list[EvidenceRecord], batch_size: int = 5000) -> int:
     """Insert the records not yet in the ledger; returns how many were new.
 
-    Rows go in with one multi-row INSERT per batch (executemany), not through model instances:
-    the ORM's per-field preparation costs more than the database for millions of demo or
-    imported rows. The values were validated by the caller; the table's constraints still hold.
+    Rows go in as plain tuples (people.bulk.insert_rows), not model instances: the ORM's
+    per-field preparation costs more than the database for millions of demo or imported rows.
+    The values were validated by the caller; the table's constraints still hold.
     """
     if not records:
         return 0
@@ -132,7 +131,10 @@ def _append(records: list[EvidenceRecord], batch_size: int = 5000) -> int:
             if record.key not in existing:
                 existing.add(record.key)  # the same observation twice in one call counts once
                 new.append(record)
-        _insert(new, batch_size)
+        # ON CONFLICT DO NOTHING: a concurrent writer of the same observation is no error.
+        insert_rows(
+            Evidence, EvidenceRecord._fields, new, ignore_conflicts=True, batch_size=batch_size
+        )
         if new:
             touched = sorted({r.cadre_id for r in new})
             competency_ids = sorted({r.competency_id for r in new})
@@ -159,33 +161,6 @@ def _existing_keys(records: list[EvidenceRecord]) -> set[tuple]:
             ).values_list("cadre_id", "competency_id", "source_kind", "source_ref")
         )
     return existing
-
-
-def _insert(records: list[EvidenceRecord], batch_size: int) -> None:
-    ops = connection.ops
-    table = ops.quote_name(Evidence._meta.db_table)
-    columns = ", ".join(ops.quote_name(c) for c in _COLUMNS)
-    placeholders = ", ".join(["%s"] * len(_COLUMNS))
-    # ON CONFLICT DO NOTHING (SQLite ≥ 3.24, PostgreSQL): a concurrent writer of the same
-    # observation is not an error — the ledger already holds it.
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT DO NOTHING"  # noqa: S608 - identifiers from the model; values are parameters
-    now = ops.adapt_datetimefield_value(timezone.now())
-    adapted: dict[datetime, object] = {}  # batches share few distinct times; adapt each once
-
-    def when(moment: datetime) -> object:
-        if moment not in adapted:
-            adapted[moment] = ops.adapt_datetimefield_value(moment)
-        return adapted[moment]
-
-    with connection.cursor() as cursor:
-        for start in range(0, len(records), batch_size):
-            cursor.executemany(
-                sql,
-                [
-                    (*r[:7], when(r.observed_at), r.note, now)
-                    for r in records[start : start + batch_size]
-                ],
-            )
 
 
 def record_evidence_rows(rows: Iterable[Evidence | EvidenceRecord], batch_size: int = 5000) -> int:

@@ -27,6 +27,7 @@ from django.db.models import TextChoices
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .bulk import insert_rows
 from .models import AgeBand, Cadre, OrgUnit, Position, Rank
 from .roster_files import (
     REQUIRED_COLUMNS,
@@ -287,11 +288,12 @@ class _Writer:
             return
         report, checker = self.report, self.checker
         numbers = [row["employee_no"] for _n, row in batch]
+        # (id, unit path, current values) per employee number: tuples, not model instances.
         existing = {
-            c.employee_no: c
-            for c in Cadre.objects.filter(employee_no__in=numbers)
-            .select_related("unit")
-            .only("id", "employee_no", "unit__path", *CADRE_FIELDS)
+            no: (pk, path, values)
+            for pk, no, path, *values in Cadre.objects.filter(employee_no__in=numbers)
+            .values_list("id", "employee_no", "unit__path", *CADRE_FIELDS)
+            .iterator()
         }
         new = [(n, row) for n, row in batch if row["employee_no"] not in existing]
         taken = set(
@@ -312,7 +314,7 @@ class _Writer:
                         % {"no": no},
                     )
                 )
-            elif no in existing and not checker.in_scope(existing[no].unit.path):
+            elif no in existing and not checker.in_scope(existing[no][1]):
                 report.errors.append(
                     RowError(
                         n,
@@ -324,25 +326,33 @@ class _Writer:
                 )
         changed: list[Cadre] = []
         for _n, row in batch:
-            cadre = existing.get(row["employee_no"])
-            if cadre is not None and any(getattr(cadre, f) != row[f] for f in CADRE_FIELDS):
-                for f in CADRE_FIELDS:
-                    setattr(cadre, f, row[f])
-                changed.append(cadre)
+            found = existing.get(row["employee_no"])
+            if found is not None and list(found[2]) != [row[f] for f in CADRE_FIELDS]:
+                changed.append(Cadre(id=found[0], **{f: row[f] for f in CADRE_FIELDS}))
         report.created += len(new)
         report.updated += len(changed)
         report.unchanged += len(batch) - len(new) - len(changed)
         if report.errors or not self.write:
             return  # a bad row anywhere means the whole import is rolled back: stop writing
         if new:
-            users = self.User.objects.bulk_create(
-                [
-                    self.User(username=row["employee_no"], password=unusable_password())
-                    for _n, row in new
-                ]
+            usernames = [row["employee_no"] for _n, row in new]
+            insert_rows(
+                self.User, ["username", "password"], ((u, unusable_password()) for u in usernames)
             )
-            Cadre.objects.bulk_create(
-                [Cadre(user=user, **row) for user, (_n, row) in zip(users, new, strict=True)]
+            user_ids = dict(
+                self.User.objects.filter(username__in=usernames).values_list("username", "id")
+            )
+            insert_rows(
+                Cadre,
+                ["user_id", "employee_no", *CADRE_FIELDS],
+                (
+                    (
+                        user_ids[row["employee_no"]],
+                        row["employee_no"],
+                        *(row[f] for f in CADRE_FIELDS),
+                    )
+                    for _n, row in new
+                ),
             )
         if changed:
             Cadre.objects.bulk_update(changed, CADRE_FIELDS)
