@@ -18,6 +18,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -97,9 +98,17 @@ class RosterReport:
         return data
 
 
+# Values such as unit codes, ranks and dates repeat across a roster: each is normalised once.
+@lru_cache(maxsize=65536)
+def _nfkc(value: str) -> str:
+    """Full-width letters and digits (ＣＱ０１) as typed by Chinese input methods → ASCII."""
+    return unicodedata.normalize("NFKC", value)
+
+
+@lru_cache(maxsize=4096)
 def _fold(value: str) -> str:
     """Compare codes and choices leniently: full-width forms, case, dashes, spaces."""
-    return unicodedata.normalize("NFKC", value).strip().lower().translate(_DASHES)
+    return _nfkc(value).strip().lower().translate(_DASHES)
 
 
 def _choice_lookup(choices: type[TextChoices]) -> dict[str, str]:
@@ -115,6 +124,7 @@ def _choice_lookup(choices: type[TextChoices]) -> dict[str, str]:
     return lookup
 
 
+@lru_cache(maxsize=65536)
 def _parse_date(text: str) -> date | None:
     match = _DATE.match(text) or _COMPACT_DATE.match(text)
     if not match:
@@ -183,7 +193,7 @@ class RowChecker:
                 fail(key, "missing_field", _("This field is required."))
         clean: dict = {}
 
-        emp = unicodedata.normalize("NFKC", text.get("employee_no", ""))
+        emp = unicodedata.normalize("NFKC", text.get("employee_no", ""))  # unique: not cached
         if emp:
             if not EMPLOYEE_NO.match(emp):
                 fail(
@@ -208,7 +218,7 @@ class RowChecker:
             fail("display_name", "too_long", _("At most %(max)d characters.") % {"max": NAME_MAX})
         clean["display_name"] = name
 
-        unit_code = unicodedata.normalize("NFKC", text.get("unit_code", ""))
+        unit_code = _nfkc(text.get("unit_code", ""))
         if unit_code:
             unit = self.units.get(unit_code)
             if unit is None:
@@ -227,7 +237,7 @@ class RowChecker:
             else:
                 clean["unit_id"] = unit[0]
 
-        position_code = unicodedata.normalize("NFKC", text.get("position_code", ""))
+        position_code = _nfkc(text.get("position_code", ""))
         if position_code:
             if position_code not in self.positions:
                 fail(
@@ -251,7 +261,7 @@ class RowChecker:
                 clean[key] = value
 
         clean["joined_on"] = None
-        if joined_text := unicodedata.normalize("NFKC", text.get("joined_on", "")):
+        if joined_text := _nfkc(text.get("joined_on", "")):
             joined = _parse_date(joined_text)
             if joined is None:
                 fail(
