@@ -311,3 +311,9 @@ CELERY_BEAT_SCHEDULE["people-purge-roster-uploads"] = {
     "task": "people.tasks.purge_roster_uploads",
     "schedule": 6 * 3600,
 }
+
+# --- portal ---------------------------------------------------------------------------------------
+
+# Show the demo logins (and their shared password) on the home and login pages. On by default
+# only in DEBUG; a production site never shows them, whatever data it holds.
+SHUZHI_DEMO_LOGINS = env_bool("SHUZHI_DEMO_LOGINS", DEBUG)

@@ -15,6 +15,8 @@ import numpy as np
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from .models import AdminLevel, AgeBand, Cadre, OrgUnit, Position, Rank, UnitKind
 from .roles import Role, group_for
@@ -48,16 +50,16 @@ GIVEN = list(
 @dataclass(frozen=True)
 class DemoAccount:
     username: str
-    role: str
-    description: str
+    role: str | Promise
+    description: str | Promise
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("admin", "Admin", "administrator: everything"),
-    DemoAccount("trainer", "Trainer", "authors courses, items and certificates"),
-    DemoAccount("hr_city", "HR", "organisation department, whole city"),
-    DemoAccount("hr_nanan", "HR", "Nan'an district only (南岸区)"),
-    DemoAccount("cadre", "Cadre", "township data officer, 南坪街道 (Nan'an)"),
+    DemoAccount("admin", _("Administrator"), _("everything")),
+    DemoAccount("trainer", _("Trainer"), _("authors courses, items and certificates")),
+    DemoAccount("hr_city", _("HR"), _("organisation department, whole city")),
+    DemoAccount("hr_nanan", _("HR"), _("Nan'an district only (南岸区)")),
+    DemoAccount("cadre", _("Cadre"), _("township data officer, 南坪街道 (Nan'an)")),
 ]
 
 
