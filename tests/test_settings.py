@@ -62,3 +62,22 @@ def test_check_deploy_catches_a_weak_key(tmp_path):
     )
     assert result.returncode != 0
     assert "security.W009" in result.stderr + result.stdout
+
+
+def test_readme_documents_every_environment_variable():
+    """The README's configuration table lists every variable config/settings.py reads."""
+    import re
+
+    source = (Path(settings.BASE_DIR) / "config" / "settings.py").read_text(encoding="utf-8")
+    read = set(re.findall(r'(?:environ\.get|env_bool|env_int|env_list)\(\s*"([A-Z0-9_]+)"', source))
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    table = {
+        name
+        for row in readme.splitlines()
+        if row.startswith("| `")
+        for name in re.findall(r"`([A-Z0-9_]+)`", row.split("|")[1])
+    }
+    assert len(read) > 20
+    assert read - table == set(), (
+        f"document these in README.md's Configuration table: {sorted(read - table)}"
+    )
