@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .bulk import insert_rows
 from .models import AdminLevel, AgeBand, Cadre, OrgUnit, Position, Rank, UnitKind
 from .roles import Role, group_for
 from .services import grant_scope, unusable_password
@@ -39,11 +40,13 @@ RANKS_BY_LEVEL = {
     AdminLevel.DISTRICT: ([Rank.SECTION, Rank.DEPUTY_DIVISION, Rank.DIVISION], [0.5, 0.35, 0.15]),
     AdminLevel.CITY: ([Rank.CLERK, Rank.SECTION, Rank.DEPUTY_DIVISION], [0.4, 0.45, 0.15]),
 }
-SURNAMES = list(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
+SURNAMES = np.array(
+    list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程")
 )
-GIVEN = list(
-    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂华建国玉兰志红文斌婷雪晨宇浩然思远欣怡子涵梓萱一鸣佳琪俊杰"
+GIVEN = np.array(
+    list(
+        "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂华建国玉兰志红文斌婷雪晨宇浩然思远欣怡子涵梓萱一鸣佳琪俊杰"
+    )
 )
 
 
@@ -205,6 +208,9 @@ def _home_units() -> dict[str, list[int]]:
     }
 
 
+CADRE_COLUMNS = ("employee_no", "display_name", "unit", "position", "rank", "age_band", "joined_on")
+
+
 def seed_cadres(count: int, seed: int, batch_size: int = 5000) -> int:
     """Create cadres CQ000000 … up to ``count``; returns how many were new.
 
@@ -243,27 +249,27 @@ def seed_cadres(count: int, seed: int, batch_size: int = 5000) -> int:
             rows.append(
                 (
                     employee_no,
-                    Cadre(
-                        employee_no=employee_no,
-                        display_name=_name(rng),
-                        unit_id=homes[level][int(rng.integers(len(homes[level])))],
-                        position_id=positions[POSITION_BY_LEVEL[level]],
-                        rank=ranks[int(rng.choice(len(ranks), p=rank_p))],
-                        age_band=age,
-                        joined_on=today - timedelta(days=int(rng.integers(180, 365 * years + 181))),
-                    ),
+                    _name(rng),
+                    homes[level][int(rng.integers(len(homes[level])))],
+                    positions[POSITION_BY_LEVEL[level]],
+                    ranks[int(rng.choice(len(ranks), p=rank_p))],
+                    age,
+                    today - timedelta(days=int(rng.integers(180, 365 * years + 181))),
                 )
             )
         if not rows:
             continue
         with transaction.atomic():
-            users = User.objects.bulk_create(
-                [User(username=no, password=unusable_password()) for no, _c in rows],
-                batch_size=batch_size,
+            numbers = [row[0] for row in rows]
+            insert_rows(
+                User, ["username", "password"], ((no, unusable_password()) for no in numbers)
             )
-            for user, (_no, cadre) in zip(users, rows, strict=True):
-                cadre.user = user
-            Cadre.objects.bulk_create([c for _no, c in rows], batch_size=batch_size)
+            user_ids = dict(User.objects.filter(username__in=numbers).values_list("username", "id"))
+            insert_rows(
+                Cadre,
+                ["user_id", *CADRE_COLUMNS],
+                ((user_ids[row[0]], *row) for row in rows),
+            )
         created += len(rows)
     return created
 
