@@ -41,7 +41,8 @@ def example_row(viewer: AbstractBaseUser | AnonymousUser) -> list[str]:
     unit = visible_units(viewer).filter(level=AdminLevel.TOWNSHIP).last() or (
         visible_units(viewer).last()
     )
-    position = Position.objects.order_by("code").first()
+    positions = Position.objects.order_by("code")
+    position = (unit and positions.filter(level=unit.level).first()) or positions.first()
     return [
         "X00001",
         "张三",
