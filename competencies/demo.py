@@ -17,7 +17,7 @@ from django.utils import timezone
 from people.models import AdminLevel, AgeBand, Cadre, UnitKind
 
 from .models import Competency, Evidence, EvidenceSource, Tag
-from .services import record_evidence_rows
+from .services import EvidenceRecord, record_evidence_rows
 
 LEVEL_EFFECT = {AdminLevel.CITY: 0.35, AdminLevel.DISTRICT: 0.1, AdminLevel.TOWNSHIP: -0.25}
 AGE_EFFECT_BY_TAG = {  # (technical, governance, leadership)
@@ -80,6 +80,7 @@ def seed_evidence(seed: int, chunk: int = 2000) -> int:
         .values_list("pk", "employee_no", "unit__level", "unit__kind", "age_band")
     )
     written = 0
+    kind = str(EvidenceSource.IMPORT)
     batch: list[tuple] = []
 
     def flush():
@@ -108,18 +109,12 @@ def seed_evidence(seed: int, chunk: int = 2000) -> int:
             for name, when, true_theta in waves:
                 observed = true_theta + rng.normal(0, SE, size=len(comps))
                 levels = theta_to_level(observed)
+                ref = f"{name}:{seed}:{no}"
                 rows.extend(
-                    Evidence(
-                        cadre_id=pk,
-                        competency_id=comp_id,
-                        source_kind=EvidenceSource.IMPORT,
-                        source_ref=f"{name}:{seed}:{no}",
-                        value=float(levels[c]),
-                        theta=round(float(observed[c]), 3),
-                        theta_se=SE,
-                        observed_at=when,
+                    EvidenceRecord(pk, comp_id, kind, ref, level, round(theta, 3), SE, when)
+                    for (comp_id, _code, _tag), level, theta in zip(
+                        comps, levels.tolist(), observed.tolist(), strict=True
                     )
-                    for c, (comp_id, _code, _tag) in enumerate(comps)
                 )
         written += record_evidence_rows(rows)
         batch.clear()

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 from people.models import Bilingual, Cadre, Position
 
@@ -89,7 +91,9 @@ class Tag(models.TextChoices):
     LEADERSHIP = "L", _("Leadership")
 
 
-class Competency(Bilingual):
+class Competency(ClusterableModel, Bilingual):
+    """A competency such as D2.3; a cluster so the admin edits its five anchors on one page."""
+
     domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="competencies")
     code = models.CharField(_("code"), max_length=10)
     tag = models.CharField(_("tag"), max_length=1, choices=Tag.choices)
@@ -131,7 +135,7 @@ class Competency(Bilingual):
 class LevelAnchor(models.Model):
     """What a cadre at a given level of one competency can do (a behavioural anchor)."""
 
-    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="anchors")
+    competency = ParentalKey(Competency, on_delete=models.CASCADE, related_name="anchors")
     level = models.PositiveSmallIntegerField(_("level"), validators=LEVEL_VALIDATORS)
     text_zh = models.TextField(_("text (Chinese)"))
     text_en = models.TextField(_("text (English)"), blank=True)

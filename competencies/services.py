@@ -6,10 +6,13 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+
+from people.bulk import insert_rows
 
 from .models import Competency, Evidence, EvidenceSource
 from .signals import evidence_recorded
@@ -76,57 +79,110 @@ def record_evidence(
         _check(obs)
     competency_ids = _competency_ids({obs.competency for obs in observations})
     now = timezone.now()
-    rows = [
-        Evidence(
-            cadre_id=obs.cadre_id,
-            competency_id=competency_ids[obs.competency],
-            source_kind=source_kind,
-            source_ref=source_ref,
-            value=obs.value,
-            theta=obs.theta,
-            theta_se=obs.theta_se,
-            observed_at=obs.observed_at or now,
-            note=obs.note,
-        )
-        for obs in observations
-    ]
-    return _append(rows)
+    return _append(
+        [
+            EvidenceRecord(
+                cadre_id=obs.cadre_id,
+                competency_id=competency_ids[obs.competency],
+                source_kind=str(source_kind),
+                source_ref=source_ref,
+                value=obs.value,
+                theta=obs.theta,
+                theta_se=obs.theta_se,
+                observed_at=obs.observed_at or now,
+                note=obs.note,
+            )
+            for obs in observations
+        ]
+    )
 
 
-def _append(rows: list[Evidence], batch_size: int = 5000) -> int:
-    """Insert the rows not yet in the ledger; returns how many were new."""
-    if not rows:
+class EvidenceRecord(NamedTuple):
+    """A ledger row as plain values: the bulk path's currency (no model instance per row)."""
+
+    cadre_id: int
+    competency_id: int
+    source_kind: str
+    source_ref: str
+    value: float | None
+    theta: float | None
+    theta_se: float | None
+    observed_at: datetime
+    note: str = ""
+
+    @property
+    def key(self) -> tuple:
+        return (self.cadre_id, self.competency_id, self.source_kind, self.source_ref)
+
+
+def _append(records: list[EvidenceRecord], batch_size: int = 5000) -> int:
+    """Insert the records not yet in the ledger; returns how many were new.
+
+    Rows go in as plain tuples (people.bulk.insert_rows), not model instances: the ORM's
+    per-field preparation costs more than the database for millions of demo or imported rows.
+    The values were validated by the caller; the table's constraints still hold.
+    """
+    if not records:
         return 0
     with transaction.atomic():
-        refs = {(r.source_kind, r.source_ref) for r in rows}
-        existing: set[tuple] = set()
-        for kind in {k for k, _ in refs}:
-            existing.update(
-                Evidence.objects.filter(
-                    source_kind=kind, source_ref__in=[ref for k, ref in refs if k == kind]
-                ).values_list("cadre_id", "competency_id", "source_kind", "source_ref")
-            )
-        new = [
-            r
-            for r in rows
-            if (r.cadre_id, r.competency_id, r.source_kind, r.source_ref) not in existing
-        ]
-        # ignore_conflicts covers a concurrent writer of the same observation.
-        Evidence.objects.bulk_create(new, batch_size=batch_size, ignore_conflicts=True)
+        existing = _existing_keys(records)
+        new: list[EvidenceRecord] = []
+        for record in records:
+            if record.key not in existing:
+                existing.add(record.key)  # the same observation twice in one call counts once
+                new.append(record)
+        # ON CONFLICT DO NOTHING: a concurrent writer of the same observation is no error.
+        insert_rows(
+            Evidence, EvidenceRecord._fields, new, ignore_conflicts=True, batch_size=batch_size
+        )
         if new:
-            cadre_ids = sorted({r.cadre_id for r in new})
+            touched = sorted({r.cadre_id for r in new})
             competency_ids = sorted({r.competency_id for r in new})
             transaction.on_commit(
                 lambda: evidence_recorded.send(
-                    sender=Evidence, cadre_ids=cadre_ids, competency_ids=competency_ids
+                    sender=Evidence, cadre_ids=touched, competency_ids=competency_ids
                 )
             )
     return len(new)
 
 
-def record_evidence_rows(rows: Iterable[Evidence], batch_size: int = 5000) -> int:
-    """Bulk path for importers and demo data that already hold validated Evidence objects."""
-    return _append(list(rows), batch_size=batch_size)
+def _existing_keys(records: list[EvidenceRecord]) -> set[tuple]:
+    refs = {(r.source_kind, r.source_ref) for r in records}
+    cadre_ids = sorted({r.cadre_id for r in records})
+    existing: set[tuple] = set()
+    for kind in {k for k, _ in refs}:
+        # Filtering on the cadres too lets the unique index (cadre, competency, kind, ref)
+        # answer; by kind and reference alone it would scan the whole ledger per batch.
+        existing.update(
+            Evidence.objects.filter(
+                cadre_id__in=cadre_ids,
+                source_kind=kind,
+                source_ref__in=[ref for k, ref in refs if k == kind],
+            ).values_list("cadre_id", "competency_id", "source_kind", "source_ref")
+        )
+    return existing
+
+
+def record_evidence_rows(rows: Iterable[Evidence | EvidenceRecord], batch_size: int = 5000) -> int:
+    """Bulk path for importers and demo data that hold validated rows (Evidence instances or,
+    cheaper, EvidenceRecord tuples). Idempotent like record_evidence."""
+    records = [
+        row
+        if isinstance(row, EvidenceRecord)
+        else EvidenceRecord(
+            row.cadre_id,
+            row.competency_id,
+            str(row.source_kind),
+            row.source_ref,
+            row.value,
+            row.theta,
+            row.theta_se,
+            row.observed_at or timezone.now(),
+            row.note,
+        )
+        for row in rows
+    ]
+    return _append(records, batch_size=batch_size)
 
 
 def correct_evidence(

@@ -249,6 +249,9 @@ WAGTAIL_WORKFLOW_ENABLED = True
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shuzhi@localhost")
 
 # --- Security -------------------------------------------------------------------------------------
@@ -264,8 +267,8 @@ if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Wagtail's preview shows the page in a same-origin frame.
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Nothing frames the site; Wagtail marks its own preview views SAMEORIGIN where it needs them.
+X_FRAME_OPTIONS = "DENY"
 
 # The front end runs no inline script; the Wagtail admin needs a looser policy (see
 # portal.middleware). Plotly sets inline styles, hence 'unsafe-inline' for styles only.
@@ -298,6 +301,25 @@ LOGGING = {
 
 # Reports never show a figure that describes fewer people than this (privacy guardrail).
 SHUZHI_MIN_GROUP_SIZE = env_int("SHUZHI_MIN_GROUP_SIZE", 5)
+
+# --- people: roster import -----------------------------------------------------------------------
+
+# Files that hold personal data and must never be served by URL (uploaded rosters and their
+# reports) live here, outside MEDIA_ROOT. Workers must see the same directory as the web tier.
+SHUZHI_PRIVATE_DIR = Path(os.environ.get("SHUZHI_PRIVATE_DIR", VAR_DIR / "private"))
+SHUZHI_ROSTER_MAX_UPLOAD_MB = env_int("SHUZHI_ROSTER_MAX_UPLOAD_MB", 50)
+# Uploaded roster files not imported within this many days are deleted (their record stays).
+SHUZHI_ROSTER_RETENTION_DAYS = env_int("SHUZHI_ROSTER_RETENTION_DAYS", 7)
+CELERY_BEAT_SCHEDULE["people-purge-roster-uploads"] = {
+    "task": "people.tasks.purge_roster_uploads",
+    "schedule": 6 * 3600,
+}
+
+# --- portal ---------------------------------------------------------------------------------------
+
+# Show the demo logins (and their shared password) on the home and login pages. On by default
+# only in DEBUG; a production site never shows them, whatever data it holds.
+SHUZHI_DEMO_LOGINS = env_bool("SHUZHI_DEMO_LOGINS", DEBUG)
 
 # --- Certificates --------------------------------------------------------------------------------
 

@@ -15,10 +15,13 @@ import numpy as np
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
+from .bulk import insert_rows
 from .models import AdminLevel, AgeBand, Cadre, OrgUnit, Position, Rank, UnitKind
 from .roles import Role, group_for
-from .services import grant_scope
+from .services import grant_scope, unusable_password
 
 ORG_FILE = Path(__file__).resolve().parent / "data" / "chongqing_org.json"
 DEMO_PASSWORD = "shuzhi-demo"  # noqa: S105 - printed by `make demo`; demo accounts only
@@ -37,27 +40,29 @@ RANKS_BY_LEVEL = {
     AdminLevel.DISTRICT: ([Rank.SECTION, Rank.DEPUTY_DIVISION, Rank.DIVISION], [0.5, 0.35, 0.15]),
     AdminLevel.CITY: ([Rank.CLERK, Rank.SECTION, Rank.DEPUTY_DIVISION], [0.4, 0.45, 0.15]),
 }
-SURNAMES = list(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
+SURNAMES = np.array(
+    list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程")
 )
-GIVEN = list(
-    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂华建国玉兰志红文斌婷雪晨宇浩然思远欣怡子涵梓萱一鸣佳琪俊杰"
+GIVEN = np.array(
+    list(
+        "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂华建国玉兰志红文斌婷雪晨宇浩然思远欣怡子涵梓萱一鸣佳琪俊杰"
+    )
 )
 
 
 @dataclass(frozen=True)
 class DemoAccount:
     username: str
-    role: str
-    description: str
+    role: str | Promise
+    description: str | Promise
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("admin", "Admin", "administrator: everything"),
-    DemoAccount("trainer", "Trainer", "authors courses, items and certificates"),
-    DemoAccount("hr_city", "HR", "organisation department, whole city"),
-    DemoAccount("hr_nanan", "HR", "Nan'an district only (南岸区)"),
-    DemoAccount("cadre", "Cadre", "township data officer, 南坪街道 (Nan'an)"),
+    DemoAccount("admin", _("Administrator"), _("everything")),
+    DemoAccount("trainer", _("Trainer"), _("authors courses, items and certificates")),
+    DemoAccount("hr_city", _("HR"), _("organisation department, whole city")),
+    DemoAccount("hr_nanan", _("HR"), _("Nan'an district only (南岸区)")),
+    DemoAccount("cadre", _("Cadre"), _("township data officer, 南坪街道 (Nan'an)")),
 ]
 
 
@@ -138,30 +143,47 @@ def seed_organisation() -> int:
     spec = _tree_spec()
     existing = set(OrgUnit.objects.values_list("code", flat=True))
     if not existing:
-
-        def to_bulk(n):
-            return {
-                "data": {k: n[k] for k in ("code", "name_zh", "name_en", "level", "kind")},
-                "children": [to_bulk(c) for c in n["children"]],
-            }
-
-        OrgUnit.load_bulk([to_bulk(spec)])
-        return OrgUnit.objects.count()
+        units = list(_materialise(spec, parent_path=None, depth=1, step=1))
+        OrgUnit.objects.bulk_create(units, batch_size=1000)
+        return len(units)
+    if all(n["code"] in existing for n in _walk(spec)):
+        return 0
     created = 0
 
-    def walk(n, parent):
+    def add(n, parent):
         nonlocal created
         if n["code"] in existing:
             unit = OrgUnit.objects.get(code=n["code"])
         else:
-            fields = {k: n[k] for k in ("code", "name_zh", "name_en", "level", "kind")}
+            fields = {k: n[k] for k in UNIT_FIELDS}
             unit = parent.add_child(**fields) if parent else OrgUnit.add_root(**fields)
             created += 1
         for child in n["children"]:
-            walk(child, OrgUnit.objects.get(pk=unit.pk))
+            add(child, OrgUnit.objects.get(pk=unit.pk))
 
-    walk(spec, None)
+    add(spec, None)
     return created
+
+
+UNIT_FIELDS = ("code", "name_zh", "name_en", "level", "kind")
+
+
+def _walk(node: dict):
+    yield node
+    for child in node["children"]:
+        yield from _walk(child)
+
+
+def _materialise(node: dict, parent_path: str | None, depth: int, step: int):
+    """The tree as unsaved units with their materialised paths, laid out as treebeard would
+    (siblings ordered by code), so an empty database gets all ~800 units in one bulk insert."""
+    path = OrgUnit._get_path(parent_path, depth, step)
+    children = sorted(node["children"], key=lambda c: c["code"])
+    yield OrgUnit(
+        path=path, depth=depth, numchild=len(children), **{k: node[k] for k in UNIT_FIELDS}
+    )
+    for index, child in enumerate(children, start=1):
+        yield from _materialise(child, path, depth + 1, index)
 
 
 def _name(rng: np.random.Generator) -> str:
@@ -184,6 +206,9 @@ def _home_units() -> dict[str, list[int]]:
             units.filter(level=AdminLevel.CITY, depth=2).values_list("id", flat=True)
         ),
     }
+
+
+CADRE_COLUMNS = ("employee_no", "display_name", "unit", "position", "rank", "age_band", "joined_on")
 
 
 def seed_cadres(count: int, seed: int, batch_size: int = 5000) -> int:
@@ -224,27 +249,27 @@ def seed_cadres(count: int, seed: int, batch_size: int = 5000) -> int:
             rows.append(
                 (
                     employee_no,
-                    Cadre(
-                        employee_no=employee_no,
-                        display_name=_name(rng),
-                        unit_id=homes[level][int(rng.integers(len(homes[level])))],
-                        position_id=positions[POSITION_BY_LEVEL[level]],
-                        rank=ranks[int(rng.choice(len(ranks), p=rank_p))],
-                        age_band=age,
-                        joined_on=today - timedelta(days=int(rng.integers(180, 365 * years + 181))),
-                    ),
+                    _name(rng),
+                    homes[level][int(rng.integers(len(homes[level])))],
+                    positions[POSITION_BY_LEVEL[level]],
+                    ranks[int(rng.choice(len(ranks), p=rank_p))],
+                    age,
+                    today - timedelta(days=int(rng.integers(180, 365 * years + 181))),
                 )
             )
         if not rows:
             continue
         with transaction.atomic():
-            users = User.objects.bulk_create(
-                [User(username=no, password=make_password(None)) for no, _c in rows],
-                batch_size=batch_size,
+            numbers = [row[0] for row in rows]
+            insert_rows(
+                User, ["username", "password"], ((no, unusable_password()) for no in numbers)
             )
-            for user, (_no, cadre) in zip(users, rows, strict=True):
-                cadre.user = user
-            Cadre.objects.bulk_create([c for _no, c in rows], batch_size=batch_size)
+            user_ids = dict(User.objects.filter(username__in=numbers).values_list("username", "id"))
+            insert_rows(
+                Cadre,
+                ["user_id", *CADRE_COLUMNS],
+                ((user_ids[row[0]], *row) for row in rows),
+            )
         created += len(rows)
     return created
 

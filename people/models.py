@@ -7,6 +7,8 @@ No ID-card numbers, phone numbers or birthdays.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
@@ -171,3 +173,37 @@ class DisplayPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: elder mode {'on' if self.elder_mode else 'off'}"
+
+
+class RosterUpload(models.Model):
+    """A roster file uploaded in the admin, held between its preview and its import.
+
+    The file lives in the private directory (``settings.SHUZHI_PRIVATE_DIR``), never under
+    MEDIA_ROOT: a roster is personal data and must not be reachable by URL. The row stays as a
+    record of who imported what and when; the file is deleted after a successful import or when
+    it grows stale (``people.tasks.purge_roster_uploads``).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roster_uploads"
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    stored_name = models.CharField(max_length=80, editable=False)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    preview_job = models.ForeignKey(
+        "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    import_job = models.ForeignKey(
+        "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file_deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("roster upload")
+        verbose_name_plural = _("roster uploads")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -1,33 +1,30 @@
-"""Background work about people: large roster imports with a progress bar."""
+"""Background work about people: roster previews and imports with a progress bar, and the
+clean-up of uploaded roster files."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from celery import shared_task
-from django.contrib.auth import get_user_model
 
-from jobs.services import fail_job, finish_job, report_progress
+from jobs.services import fail_job
 
-from .services import import_roster
+from . import roster_uploads
 
 
 @shared_task(acks_late=True)
-def import_roster_task(job_id: str, path: str, actor_id: int | None, dry_run: bool) -> dict:
-    """Validate (dry run) or import a stored roster file, reporting progress on the job.
+def run_roster_upload(job_id: str, upload_id: str, dry_run: bool, language: str) -> dict:
+    """Preview (``dry_run``) or import an uploaded roster as its owner; progress on the job.
 
-    Safe to retry: the import is an upsert by employee number inside one transaction.
+    Safe to retry: a finished job is not redone, and the import is an upsert by employee
+    number inside one transaction. Returns the counts (the errors are on the job).
     """
-    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     try:
-        report = import_roster(
-            Path(path),
-            dry_run=dry_run,
-            actor=actor,
-            progress=lambda rows: report_progress(job_id, rows),
-        )
+        summary = roster_uploads.run(job_id, upload_id, dry_run=dry_run, language=language)
     except Exception as exc:
         fail_job(job_id, f"{type(exc).__name__}: {exc}")
         raise
-    finish_job(job_id, report.to_dict(), message=f"{report.rows} rows, {len(report.errors)} errors")
-    return {"rows": report.rows, "errors": len(report.errors)}
+    return {key: summary.get(key) for key in ("rows", "created", "updated", "error_count")}
+
+
+@shared_task
+def purge_roster_uploads() -> int:
+    return roster_uploads.purge_stale_uploads()

@@ -12,10 +12,9 @@ from django.views.decorators.http import require_GET
 from .access import responsibility_required
 from .exports import FORMATS, table_response
 from .models import OrgUnit
-from .roster_files import TEMPLATE_HEADERS
+from .roster_template import template_csv, template_xlsx
 from .scope import scope_for
 from .selectors import scope_roots, visible_cadres
-from .services import roster_template_rows
 
 
 def _filtered(request):
@@ -87,7 +86,7 @@ def cadre_detail(request, employee_no: str):
 @require_GET
 @responsibility_required
 def roster_template(request, fmt: str):
+    """The roster template (XLSX with instructions and valid values, or a bare CSV)."""
     if fmt not in FORMATS:
         raise Http404
-    rows = list(roster_template_rows())
-    return table_response(fmt, TEMPLATE_HEADERS, rows[1:], "roster-template")
+    return (template_xlsx if fmt == "xlsx" else template_csv)(request.user)

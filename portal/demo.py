@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
@@ -29,6 +30,7 @@ def ensure_site_root() -> HomePage:
     home = HomePage.objects.filter(locale__language_code="zh-hans").first()
     if home is not None:
         return home
+    ContentType.objects.clear_cache()  # a flush recreates content types under new ids
     locale, _ = Locale.objects.get_or_create(language_code="zh-hans")
     root = Page.get_first_root_node() or Page.add_root(
         instance=Page(title="Root", slug="root", locale=locale)

@@ -9,7 +9,7 @@ nothing about unit B's cadre reaches A's HR officer (or A's cadre).
 Outcomes:
   OK      2xx, or a redirect that is not to the login page
   LOGIN   redirect to the login page (anonymous visitors)
-  DENIED  403 or 404
+  DENIED  403 or 404, or Wagtail's "permission denied" redirect to the admin home
   ANY     not checked for status (the scope/leak assertion still applies)
 """
 
@@ -73,6 +73,7 @@ PROJECT_NAMESPACES = (
     "wagtailsnippetchoosers_assessments_itemcategory",
     "question_files",
     "item_versions",
+    "roster_import",  # the roster import's Wagtail admin views (people.roster_admin)
 )
 # Named project URLs outside those namespaces.
 PROJECT_TOP_LEVEL = ("healthz",)

@@ -71,6 +71,8 @@ def _outcome(response) -> str:
         login = reverse(settings.LOGIN_URL)
         if login in location or "/admin/login/" in location:
             return LOGIN
+        if location == reverse("wagtailadmin_home"):
+            return DENIED  # how Wagtail answers an admin user who lacks the permission
         return OK
     if 200 <= response.status_code < 300:
         return OK

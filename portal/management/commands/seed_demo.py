@@ -41,4 +41,4 @@ class Command(BaseCommand):
             self.stdout.write(f"{name:>14}: {result} ({time.perf_counter() - started:.1f} s)")
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for account in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {account.username:<10} {account.role:<8} {account.description}")
+            self.stdout.write(f"  {account.username:<10} {account.role!s:<8} {account.description}")
