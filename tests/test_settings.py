@@ -33,6 +33,22 @@ def test_debug_default_starts_without_secret_key(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def _ed25519_pem() -> str:
+    """A throwaway issuer key: production must be given one (certificates refuse to sign without)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return (
+        Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+
+
 def test_production_settings_pass_check_deploy(tmp_path):
     result = _manage(
         tmp_path,
@@ -43,6 +59,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="shuzhi.example.org",
+        SHUZHI_ISSUER_KEY=_ed25519_pem(),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
