@@ -34,7 +34,7 @@ def test_debug_default_starts_without_secret_key(tmp_path):
 
 
 def _ed25519_pem() -> str:
-    """A throwaway issuer key: production must be given one (certificates refuse to sign without)."""
+    """A throwaway issuer key: production must be given one (certificates cannot sign without)."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
