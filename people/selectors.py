@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import AdminLevel, Cadre, OrgUnit, Position
 from .scope import scope_for
@@ -54,3 +56,29 @@ def units_at_level(level: AdminLevel) -> QuerySet[OrgUnit]:
 
 def positions() -> QuerySet[Position]:
     return Position.objects.order_by("code")
+
+
+def targeted_cadres(
+    *,
+    units: Iterable[OrgUnit] = (),
+    positions: Iterable[Position] = (),
+    cadre_ids: Iterable[int] = (),
+    levels: Iterable[str] = (),
+) -> QuerySet[Cadre]:
+    """Active cadres an assignment reaches: anyone under one of `units` (subtrees), holding one
+    of `positions`, at one of the administrative `levels`, or named in `cadre_ids` — the union.
+
+    The one targeting rule shared by course assignments and assessment forms. It is not a
+    viewer's read: callers check that whoever creates the assignment may target those units
+    (``people.scope``) before storing it.
+    """
+    reach = Q(pk__in=list(cadre_ids))
+    for unit in units:
+        reach |= Q(unit__path__startswith=unit.path)
+    position_ids = [p.pk for p in positions]
+    if position_ids:
+        reach |= Q(position_id__in=position_ids)
+    level_values = list(levels)
+    if level_values:
+        reach |= Q(unit__level__in=level_values)
+    return Cadre.objects.filter(reach, is_active=True).distinct()

@@ -26,10 +26,24 @@ def _why_not() -> str | None:
 
 def pytest_collection_modifyitems(config, items):
     reason = _why_not()
-    if reason:
-        for item in items:
-            if "integration" in item.keywords:
-                item.add_marker(pytest.mark.skip(reason=reason))
+    for item in items:
+        if "integration" not in item.keywords:
+            continue
+        _require_serialized_rollback(item)
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def _require_serialized_rollback(item: pytest.Item) -> None:
+    """On PostgreSQL a flush does not reset sequences, so a transactional test without
+    serialized_rollback lets post_migrate recreate content types under new ids, and the next
+    serialized test then fails to restore its own (duplicate key). One rule for all of them."""
+    marker = item.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+        raise pytest.UsageError(
+            f"{item.nodeid}: integration tests use "
+            "django_db(transaction=True, serialized_rollback=True)"
+        )
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,10 @@ from jobs.models import Job, JobStatus
 from jobs.services import create_job
 from tests.integration.conftest import wait_for
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 GIFT = """$CATEGORY: $course$/演练
 
