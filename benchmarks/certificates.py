@@ -37,7 +37,8 @@ from certificates.codes import format_code, new_code  # noqa: E402
 from certificates.demo import DEFAULT_CSS, DEFAULT_HTML  # noqa: E402
 from certificates.models import CertificateTemplate  # noqa: E402
 from certificates.preview import sample  # noqa: E402
-from certificates.rendering import render_in_chunks, render_pdf  # noqa: E402
+from certificates.rendering import render_pdf  # noqa: E402
+from certificates.stamping import render_in_chunks  # noqa: E402
 from certificates.wording import verify_url  # noqa: E402
 
 SURNAMES = (
