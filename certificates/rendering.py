@@ -105,11 +105,17 @@ def qr_markup(url: str) -> SafeString:
     )
 
 
+QR_DARK, QR_BORDER = "#1a1f29", 2
+
+
+def qr_code(url: str) -> segno.QRCode:
+    # A fixed mask skips segno's evaluation of all eight (valid per ISO/IEC 18004; ~3× faster).
+    return segno.make(url, error="m", mask=0, boost_error=False)
+
+
 def qr_data_uri(url: str) -> str:
     """The QR code of ``url`` as a PNG ``data:`` URI, one pixel per module."""
-    # A fixed mask skips segno's evaluation of all eight (valid per ISO/IEC 18004; ~3× faster).
-    qr = segno.make(url, error="m", mask=0, boost_error=False)
-    return qr.png_data_uri(scale=1, border=2, dark="#1a1f29")
+    return qr_code(url).png_data_uri(scale=1, border=QR_BORDER, dark=QR_DARK)
 
 
 def seal_markup(template: CertificateTemplate, *, screen: bool = False) -> SafeString:
