@@ -29,13 +29,14 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import threading
 import unicodedata
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 
 import pydyf
 from django.conf import settings
-from PIL import ImageColor
 from weasyprint import DEFAULT_OPTIONS
 from weasyprint.document import Document
 from weasyprint.images import RasterImage
@@ -52,6 +53,16 @@ from .rendering import QR_BORDER, QR_DARK, qr_code, render_pdfs
 from .wording import Printed, values
 
 GC_EVERY = 1000
+CACHED_LAYERS = 8  # laid-out templates kept per thread (each holds one WeasyPrint document)
+_local = threading.local()
+
+
+def _cache() -> OrderedDict:
+    if not hasattr(_local, "layers"):
+        _local.layers = OrderedDict()
+    return _local.layers
+
+
 _RTL = {"R", "AL", "RLE", "RLO", "RLI", "AN"}
 
 
@@ -66,15 +77,18 @@ def _plain(text: str) -> bool:
 
 
 class QrImage(RasterImage):
-    """The QR code as a WeasyPrint image, made from segno's modules: the same RGB pixels that
-    WeasyPrint decodes from the PNG of the per-document path, without three PNG round trips."""
+    """The QR code as a WeasyPrint image made from segno's modules: the colours of the PNG that
+    the per-document path decodes, as an indexed image (one byte per module, white or dark),
+    without three PNG round trips."""
+
+    PALETTE = b"<ffffff%s>" % QR_DARK.removeprefix("#").encode()
 
     def __init__(self, url: str) -> None:
-        dark, light = bytes(ImageColor.getrgb(QR_DARK)), b"\xff\xff\xff"
-        rows = [bytes(row) for row in qr_code(url).matrix_iter(scale=1, border=QR_BORDER)]
-        self.pixels = b"".join(dark if module else light for row in rows for module in row)
+        matrix = qr_code(url).matrix  # rows of 0 (light) and 1 (dark)
+        self.width = self.height = len(matrix) + 2 * QR_BORDER
+        blank, side = bytes(self.width * QR_BORDER), bytes(QR_BORDER)
+        self.pixels = blank + b"".join(side + bytes(row) + side for row in matrix) + blank
         self.id = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
-        self.width = self.height = len(rows)
         self.ratio, self.mode, self._dpi = 1, "RGB", DEFAULT_OPTIONS["dpi"]
 
     def get_x_object(self, interpolate: bool, dpi_ratio: float) -> pydyf.Stream:
@@ -83,7 +97,7 @@ class QrImage(RasterImage):
             "Subtype": "/Image",
             "Width": self.width,
             "Height": self.height,
-            "ColorSpace": "/DeviceRGB",
+            "ColorSpace": pydyf.Array(("/Indexed", "/DeviceRGB", 1, self.PALETTE)),
             "BitsPerComponent": 8,
             "Interpolate": "true" if interpolate else "false",
             "Filter": "/FlateDecode",
@@ -125,24 +139,35 @@ class Stamper:
         self.varying = frozenset(n for n, v in seen.items() if len(v) > 1)
         if "verify_url" in self.varying:
             self.varying |= {"qr_code"}
-        self._layers: dict[tuple, Layers | None] = {}
 
-    def _signature(self, item: Printed) -> tuple:
-        texts = values(item, self.template, self.names)
-        return tuple(sorted(n for n in self.varying - MARKUP_PLACEHOLDERS if not texts[n]))
-
-    def layers(self, item: Printed) -> Layers | None:
-        key = self._signature(item)
-        if key not in self._layers:
+    def layers(self, item: Printed, texts: Mapping[str, str]) -> Layers | None:
+        """The laid-out template for ``item``'s group (built once per worker process while the
+        template, the batch's shared values and which values vary stay the same)."""
+        key = (
+            self.template.pk,
+            self.template.body_html,
+            self.template.css,
+            self.template.page_size,
+            self.template.seal_id,
+            self.varying,
+            tuple(sorted(n for n in self.varying - MARKUP_PLACEHOLDERS if not texts[n])),
+            tuple(sorted((n, v) for n, v in texts.items() if n not in self.varying)),
+            tuple(sorted(self.names.items())),
+        )
+        cache = _cache()
+        if key in cache:
+            cache.move_to_end(key)
+        else:
             try:
-                self._layers[key] = Layers(self.template, item, self.varying, self.names)
+                cache[key] = Layers(self.template, item, self.varying, self.names)
             except (NotStampable, Reflow):
-                self._layers[key] = None
-        return self._layers[key]
+                cache[key] = None
+            while len(cache) > CACHED_LAYERS:
+                cache.popitem(last=False)
+        return cache[key]
 
-    def stamp(self, layers: Layers, item: Printed) -> StampedPage:
+    def stamp(self, layers: Layers, item: Printed, texts: Mapping[str, str]) -> StampedPage:
         """One certificate's page (``Reflow`` when it needs its own WeasyPrint document)."""
-        texts = values(item, self.template, self.names)
         for name in self.varying - MARKUP_PLACEHOLDERS:
             if texts[name] and not _plain(texts[name]):
                 raise Reflow(f"{name} is not plain text")
@@ -169,14 +194,16 @@ class Stamper:
         return pdfpages.split(generate_pdf(document, None, 1, **DEFAULT_OPTIONS), titles)
 
     def render(self, items: Sequence[Printed]) -> list[bytes | None]:
+        """A PDF per item, or ``None`` for the items that need their own WeasyPrint document."""
         out: list[bytes | None] = [None] * len(items)
         groups: dict[int, tuple[Layers, list[int], list[StampedPage]]] = {}
         for index, item in enumerate(items):
-            layers = self.layers(item)
+            texts = values(item, self.template, self.names)
+            layers = self.layers(item, texts)
             if layers is None:
                 continue
             try:
-                page = self.stamp(layers, item)
+                page = self.stamp(layers, item, texts)
             except Reflow:
                 continue
             group = groups.setdefault(id(layers), (layers, [], []))
