@@ -14,7 +14,6 @@ functions, the pydyf stream's state); WeasyPrint's version is pinned in pyprojec
 
 from __future__ import annotations
 
-import contextvars
 from collections.abc import Iterator, Mapping, Sequence
 from types import SimpleNamespace
 
@@ -26,6 +25,15 @@ from weasyprint.layout.inline import text_align
 from weasyprint.pdf.stream import Stream
 from weasyprint.text.line_break import split_first_line
 
+from .drawing import (
+    SlotMark,
+    TextReplay,
+    capturing,
+    draw_line,
+    draw_replaced,
+    forget_state,
+    replaying,
+)
 from .models import CertificateTemplate
 from .placeholders import MARKUP_PLACEHOLDERS, VALUE_TAG
 from .rendering import LocalOnlyFetcher, document_html, render_document
@@ -47,65 +55,6 @@ class _Context:
     """What ``split_first_line`` reads from a layout context (hyphenation dictionaries)."""
 
     dictionaries: dict = {}
-
-
-class _SlotMark:
-    """Where a slot line would have been drawn in the background's op list."""
-
-    def __init__(self, index: int) -> None:
-        self.index = index
-
-
-class _Capture:
-    def __init__(self, stream: Stream) -> None:
-        self.stream = stream
-        self.drawn: dict[int, boxes.LineBox] = {}
-        self.elsewhere = False
-
-
-_capture: contextvars.ContextVar[_Capture | None] = contextvars.ContextVar(
-    "shuzhi_stamping_capture", default=None
-)
-_draw_inline_level = weasyprint_draw.draw_inline_level
-_draw_replacedbox = weasyprint_draw.draw_replacedbox
-
-
-def _marked(stream, box) -> bool:
-    """While a background is captured, leave a marker for a slot instead of drawing it."""
-    capture = _capture.get()
-    index = getattr(box, "_shuzhi_slot", None)
-    if capture is None or index is None:
-        return False
-    if stream is not capture.stream:  # inside a group (opacity, transform): not on the page
-        capture.elsewhere = True
-    capture.drawn[index] = box
-    stream.stream.append(_SlotMark(index))
-    return True
-
-
-def _draw_inline_level_or_mark(stream, page, box, *args, **kwargs):
-    if not _marked(stream, box):
-        _draw_inline_level(stream, page, box, *args, **kwargs)
-
-
-def _draw_replacedbox_or_mark(stream, box):
-    if not _marked(stream, box):
-        _draw_replacedbox(stream, box)
-
-
-# Installed once; without a capture in progress they only call WeasyPrint's functions. (A slot
-# line is drawn by draw_inline_level; the QR image, a stacking context of its own, by
-# draw_replacedbox.)
-weasyprint_draw.draw_inline_level = _draw_inline_level_or_mark
-weasyprint_draw.draw_replacedbox = _draw_replacedbox_or_mark
-
-
-def _forget_state(stream: Stream) -> None:
-    """The stream's memory of colour, alpha and font describes the end of the last drawing, not
-    the point where a slot is drawn: forget it so that the slot sets what it uses."""
-    stream._current_color = stream._current_color_stroke = None
-    stream._current_alpha = stream._current_alpha_stroke = None
-    stream._current_font = None
 
 
 def _inline_leaves(box) -> Iterator:
@@ -289,25 +238,21 @@ class Layers:
             stream = Stream(
                 {}, (0, 0, self.page.width, self.page.height), resources, {}, None, {}, None
             )
-        capture = _Capture(stream)
         start = len(stream.stream)
-        token = _capture.set(capture)
-        try:
+        with capturing(stream) as capture:
             weasyprint_draw.draw_page(self.box, stream)
-        finally:
-            _capture.reset(token)
         ops = stream.stream[start:]
         del stream.stream[start:]
-        _forget_state(stream)
+        forget_state(stream)
         lines = {i for i, slot in enumerate(self.slots) if isinstance(slot, boxes.LineBox)}
         if capture.elsewhere or not lines <= set(capture.drawn):
             raise NotStampable("a value is drawn inside a group (opacity, transform)")
-        order = [op.index for op in ops if isinstance(op, _SlotMark)]
+        order = [op.index for op in ops if isinstance(op, SlotMark)]
         if scratch:
             return order, capture.drawn
         segments, current = [], []
         for op in ops:
-            if isinstance(op, _SlotMark):
+            if isinstance(op, SlotMark):
                 segments.append(current)
                 current = []
             else:
@@ -345,11 +290,13 @@ class Layers:
             nonlocal shift
             new = box.copy()
             new.position_x = box.position_x + shift
-            if isinstance(box, boxes.TextBox) and box in self.texts:
-                text = texts[self.texts[box]]
+            if isinstance(box, boxes.TextBox):
+                text = texts[self.texts[box]] if box in self.texts else box.text
                 if text != box.text:
                     new.text, new.pango_layout, new.width = self._shape(box, text)
                     shift += new.width - box.width
+                else:
+                    new._shuzhi_text = box  # drawn by replaying its operators (drawing.py)
             elif isinstance(box, boxes.InlineReplacedBox) and box in self.qr_boxes:
                 new.replacement = qr
             elif isinstance(box, boxes.InlineBox | boxes.LineBox):
@@ -370,6 +317,7 @@ class Layers:
     def start_document(self) -> None:
         """The next page painted is the first of a new PDF document (with its own resources)."""
         self._segments = None
+        self._replay = TextReplay()
 
     def paint(self, stream: Stream, lines: Sequence) -> None:
         """The background with ``lines`` (from ``slot_lines``) drawn at their markers."""
@@ -379,9 +327,10 @@ class Layers:
             stream.stream.extend(segment)
             if line is not None:
                 stream.push_state()
-                _forget_state(stream)
+                forget_state(stream)
                 if isinstance(line, boxes.LineBox):
-                    _draw_inline_level(stream, self.box, line)
+                    with replaying(self._replay):
+                        draw_line(stream, self.box, line)
                 else:
-                    _draw_replacedbox(stream, line)
+                    draw_replaced(stream, line)
                 stream.pop_state()
