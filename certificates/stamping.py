@@ -53,7 +53,7 @@ from .rendering import QR_BORDER, QR_DARK, qr_code, render_pdfs
 from .wording import Printed, values
 
 GC_EVERY = 1000
-CACHED_LAYERS = 8  # laid-out templates kept per thread (each holds one WeasyPrint document)
+CACHED_LAYERS = 4  # laid-out templates kept per thread (each holds one WeasyPrint document)
 _local = threading.local()
 
 
@@ -225,12 +225,12 @@ def render_in_chunks(
     """(offset, PDFs) per chunk of a batch: stamped where the template allows, the rest (or all,
     for a template that is not stampable) one WeasyPrint document per chunk. Memory is released
     after every chunk that needed WeasyPrint documents (it grows ~6 MB per document otherwise),
-    and every ``GC_EVERY`` stamped certificates (stamping leaves little garbage, and a full
-    collection costs ~0.1 s, a millisecond per certificate of a chunk of 100)."""
+    and every ``GC_EVERY`` stamped certificates, counted across the batches of a worker thread
+    (stamping leaves little garbage, and a full collection costs ~0.1 s, a millisecond per
+    certificate of a chunk of 100)."""
     size = chunk or settings.CERTIFICATES_BATCH_CHUNK
     names = level_names() if names is None else names
     stamper = Stamper(template, items, names) if len(items) > 1 else None
-    since_collected = 0
     for start in range(0, len(items), size):
         part = items[start : start + size]
         pdfs = stamper.render(part) if stamper else [None] * len(part)
@@ -239,8 +239,8 @@ def render_in_chunks(
             own = render_pdfs(template, [part[i] for i in rest], names)
             for index, pdf in zip(rest, own, strict=True):
                 pdfs[index] = pdf
-        since_collected += len(part)
-        if rest or since_collected >= GC_EVERY or start + size >= len(items):
+        _local.stamped = getattr(_local, "stamped", 0) + len(part) - len(rest)
+        if rest or _local.stamped >= GC_EVERY:
             gc.collect()
-            since_collected = 0
+            _local.stamped = 0
         yield start, pdfs

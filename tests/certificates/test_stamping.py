@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pypdfium2
 import pytest
+import segno
 from django.utils import timezone
 from PIL import ImageChops
 from pypdf import PdfReader
@@ -110,7 +111,7 @@ def test_text_is_extractable_escaped_and_set_in_an_embedded_cjk_font(stamped):
     assert any("CJK" in name for name in embedded), embedded
 
 
-def test_each_qr_code_links_to_its_own_verification_page(stamped):
+def test_each_qr_code_encodes_and_links_to_its_own_verification_page(stamped):
     _template, items, pdfs = stamped
     for item, pdf in zip(items, pdfs, strict=True):
         page = PdfReader(io.BytesIO(pdf)).pages[0]
@@ -118,6 +119,12 @@ def test_each_qr_code_links_to_its_own_verification_page(stamped):
         assert targets == {item.verify_url}
         # Only its own QR image travels with the certificate (and the seal).
         assert len(page["/Resources"]["/XObject"]) == 2
+        (qr,) = [image.image.convert("L") for image in page.images if image.image.size[0] < 100]
+        expected = segno.make(item.verify_url, error="m", mask=0, boost_error=False)
+        modules = [[bool(v) for v in row] for row in expected.matrix_iter(scale=1, border=2)]
+        width, height = qr.size
+        seen = [[qr.getpixel((x, y)) < 128 for x in range(width)] for y in range(height)]
+        assert seen == modules
 
 
 def test_a_name_too_long_for_its_line_takes_the_per_document_path():
