@@ -108,6 +108,8 @@ class Layers:
     def _find_slots(self) -> None:
         floats = [b for b in _subtree(self.box) if b.is_floated()]
         for block in _subtree(self.box):
+            if isinstance(block, boxes.LineBox):
+                continue  # (a ::first-line box is a line inside the line)
             lines = [c for c in getattr(block, "children", ()) if isinstance(c, boxes.LineBox)]
             slots = [line for line in lines if self._is_slot(line)]
             if slots:

@@ -167,6 +167,28 @@ def test_a_course_batch_with_shared_values_is_stamped_identically():
         assert ImageChops.difference(naive, _pixels(pdf)).getbbox() is None
 
 
+def test_a_batch_of_several_competencies_stamps_their_titles():
+    """The title sits in a ::first-line line; a title too long for its line is laid out alone."""
+    template = _template()
+    titles = [
+        ("D2.3 数据分析与解读", "D2.3 Data analysis and interpretation"),
+        ("A1.1 数字政府认知", "A1.1 Digital government"),
+        ("C3.2 公共数据开放与安全治理", "C3.2 Open public data and security governance"),
+        ("B1 网络安全", "B1 " + "Cybersecurity and resilience of public services " * 3),
+    ]
+    items = [
+        _item(name, i, title_zh=zh, title_en=en)
+        for i, (name, (zh, en)) in enumerate(
+            zip(["张三", "李四", "王五", "赵六"], titles, strict=True), 1
+        )
+    ]
+    pdfs = Stamper(template, items, LEVEL_NAMES).render(items)
+    assert [pdf is None for pdf in pdfs] == [False, False, False, True]
+    for item, pdf in zip(items[:3], pdfs, strict=False):
+        naive = _pixels(render_pdf(template, item, LEVEL_NAMES))
+        assert ImageChops.difference(naive, _pixels(pdf)).getbbox() is None, item.title_zh
+
+
 def test_stamping_fetches_nothing_from_the_network(monkeypatch):
     attempts = []
 
