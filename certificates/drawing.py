@@ -13,6 +13,7 @@ only call WeasyPrint's own functions. Relies on WeasyPrint internals (pinned ver
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -64,7 +65,7 @@ _draw_text = weasyprint_draw.draw_text
 
 
 @contextmanager
-def capturing(stream: Stream):
+def capturing(stream: Stream) -> Iterator[Capture]:
     capture = Capture(stream)
     token = _capture.set(capture)
     try:
@@ -74,7 +75,7 @@ def capturing(stream: Stream):
 
 
 @contextmanager
-def replaying(replay: TextReplay):
+def replaying(replay: TextReplay) -> Iterator[None]:
     token = _replay.set(replay)
     try:
         yield

@@ -1,8 +1,9 @@
-"""PDF rendering with WeasyPrint: local resources only, one document per batch, split by pypdf.
+"""PDF rendering with WeasyPrint: local resources only; the per-document path.
 
-Most of the cost of a WeasyPrint document is fixed (fonts, style resolution, layout setup), so a
-batch is rendered as ONE multi-page document and split into one PDF per certificate; each
-certificate starts at its own anchor, so a certificate that runs over a page stays whole.
+``render_pdfs`` renders certificates as ONE multi-page WeasyPrint document and splits it into one
+PDF per certificate (each starts at its own anchor, so one that runs over a page stays whole).
+It renders a single certificate (issuance, the admin's preview), and in batches whatever layered
+rendering (stamping.py) does not stamp.
 """
 
 from __future__ import annotations
