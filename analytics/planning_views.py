@@ -77,7 +77,7 @@ class PlanForm(forms.Form):
         self.catalogue = catalogue
         for course in catalogue:
             self.fields[f"seats_{course.key}"] = forms.IntegerField(
-                label=_("Seats: %(course)s") % {"course": course.title},
+                label=_("Seats: %(course)s") % {"course": course.label},
                 min_value=0,
                 max_value=100_000,
                 initial=5,
@@ -169,7 +169,7 @@ def plan_export(request, fmt: str):
             r.cadre.name,
             r.cadre.unit_name,
             r.cadre.position,
-            f"{r.course.key} {r.course.title}",
+            r.course.label,
             r.course.hours,
             r.expected_reduction,
         )

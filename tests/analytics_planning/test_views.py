@@ -106,7 +106,30 @@ def test_composite_exports_stay_in_scope(client, world, populated, table):
         assert "EMP-A-0001" in text
 
 
-def test_plan_ranks_competencies_and_runs_the_optimiser(client, world, populated):
+CATALOGUE = [
+    {
+        "key": "platform",
+        "module": "X1",
+        "title_zh": "政务平台进阶",
+        "title_en": "Platform fluency",
+        "codes": ["D1.2", "D3.2"],
+        "target_level": 4,
+        "hours": 4.0,
+    },
+    {
+        "key": "alerts",
+        "module": "X2",
+        "title_zh": "预警研判",
+        "title_en": "Alerts",
+        "codes": ["D2.3"],
+        "target_level": 3,
+        "hours": 2.0,
+    },
+]
+
+
+def test_plan_ranks_competencies_and_runs_the_optimiser(client, world, populated, settings):
+    settings.SHUZHI_PLANNING_COURSES = CATALOGUE
     client.force_login(world.hr_a)
     page = client.get(reverse("analytics:plan"), {"unit": world.unit_a.code})
     ranked = page.context["ranked"]
@@ -115,21 +138,30 @@ def test_plan_ranks_competencies_and_runs_the_optimiser(client, world, populated
     assert gaps == sorted(gaps, reverse=True) and gaps[0] > 0
     # Township data officers need D1.2 at 4 (w 3): the base level 2 leaves a gap of 2.
     d12 = next(r for r in ranked if r.column.code == "D1.2")
-    assert d12.cadres_with_gap == 5 and {c.key for c in d12.courses} == {"M06", "M07"}
+    assert d12.cadres_with_gap == 5 and [c.key for c in d12.courses] == ["platform"]
 
-    query = {"unit": world.unit_a.code, "budget": 12, "per_cadre_hours": "", "seats_M07": 2}
-    query |= {f"seats_M{n:02d}": 1 for n in range(1, 16) if n != 7}
+    query = {"unit": world.unit_a.code, "budget": 10, "seats_platform": 2, "seats_alerts": 9}
     page = client.get(reverse("analytics:plan"), query)
     plan = page.context["plan"]
-    assert plan is not None and plan.optimal and plan.objective > 0
-    assert plan.hours <= 12 and len(plan.rows) == 3
-    assert sum(1 for r in plan.rows if r.course.key == "M07") <= 2
+    assert plan is not None and plan.optimal
+    # Two platform seats (4 h each, 3·2 + 3·1 = 9 each) then one alerts seat (2 h, 3·1 = 3).
+    assert sorted(r.course.key for r in plan.rows) == ["alerts", "platform", "platform"]
+    assert plan.hours == 10 and plan.objective == pytest.approx(21.0)
     _no_b(page.content.decode())
 
     export = client.get(reverse("analytics:plan_export", args=["csv"]), query)
     rows = _csv(export)
     assert len(rows) == 1 + len(plan.rows)
     assert {r[0] for r in rows[1:]} <= {c.employee_no for c in populated["a"]}
+    assert "X1 政务平台进阶" in {r[4] for r in rows[1:]}
+
+
+def test_catalogue_falls_back_to_the_shipped_course_files():
+    from analytics.planning_courses import CONTENT_DIR, course_catalogue
+
+    catalogue = course_catalogue()
+    assert len(catalogue) == len(list(CONTENT_DIR.glob("*.json")))
+    assert all(c.codes and 1 <= c.target_level <= 5 and c.hours > 0 for c in catalogue)
 
 
 def test_plan_form_errors_are_shown_not_run(client, world, populated):

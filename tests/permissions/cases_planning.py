@@ -7,7 +7,7 @@ from tests.analytics_planning.conftest import populate
 from .matrix import DENIED, Case, responsible_only
 
 ONLY_B_DENIED = {**responsible_only(), "hr_a": DENIED}
-PLAN = "budget=20&seats_M07=3&seats_M06=3"
+PLAN = "budget=20&seats_three-level-centres=3&seats_forest-fire-1-3-5=3"
 
 
 def _unit(code_of, query: str = ""):
