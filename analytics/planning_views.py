@@ -25,6 +25,7 @@ from people.selectors import scope_roots, unit_children
 from .composite import SHAPES, Shape
 from .planning_courses import CourseOption, course_catalogue
 from .planning_selectors import (
+    PLAN_MAX_CADRES,
     composite_report,
     level_matrix,
     ranked_competencies,
@@ -113,7 +114,7 @@ class PlanForm(forms.Form):
 
 
 def _plan(form: PlanForm, matrix, catalogue):
-    if not form.is_bound or not form.is_valid():
+    if not form.is_bound or not form.is_valid() or len(matrix.cadres) > PLAN_MAX_CADRES:
         return None
     return training_plan(
         matrix,
@@ -137,6 +138,8 @@ def plan(request):
         "form": form,
         "ranked": ranked_competencies(matrix, catalogue) if large_enough else None,
         "plan": _plan(form, matrix, catalogue),
+        "too_large": len(matrix.cadres) > PLAN_MAX_CADRES,
+        "max_cadres": PLAN_MAX_CADRES,
         "query": request.GET.urlencode(),
         "min_group": settings.SHUZHI_MIN_GROUP_SIZE,
     }

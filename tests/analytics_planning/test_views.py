@@ -203,3 +203,12 @@ def test_levels_are_the_latest_uncorrected_observation(world):
     # No estimate: level unknown and no gap counted.
     assert matrix.gaps[r, codes.index("D2.1")] == 0.0
     assert matrix.gaps[r, codes.index("D1.2")] == 1.5
+
+
+def test_plan_refuses_units_above_the_size_limit(client, world, populated, monkeypatch):
+    from analytics import planning_views
+
+    monkeypatch.setattr(planning_views, "PLAN_MAX_CADRES", 3)
+    client.force_login(world.hr_a)
+    page = client.get(reverse("analytics:plan"), {"unit": world.unit_a.code, "budget": 10})
+    assert page.context["too_large"] and page.context["plan"] is None
