@@ -24,7 +24,8 @@ The integer programme (solved exactly by HiGHS through ``scipy.optimize.milp``):
 Where the gains on (i,c) from every eligible course together cannot exceed the gap, the cap
 can never bind, so y is substituted away and the contributions go straight into x's objective:
 the programme keeps a y variable only where courses overlap beyond a gap. With a time limit the
-solver may stop early; the plan then reports HiGHS's proven upper bound and relative gap.
+solver may stop early; the plan then reports HiGHS's proven upper bound. Large instances (and a
+MILP stopped with a worse incumbent) use the greedy of ``optimiser_greedy`` and its bound.
 """
 
 from __future__ import annotations
@@ -36,7 +37,12 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
+from .optimiser_greedy import greedy, upper_bound
+
 EPS = 1e-9
+# Candidate (cadre, course) pairs up to which the MILP runs: about 2,000 cadres × 15 courses,
+# ≈ 10 s of CPU (benchmarks/optimiser.py); larger instances go to the greedy with its bound.
+EXACT_MAX_PAIRS = 30_000
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,7 @@ class Plan:
     hours: float
     variables: int = 0
     message: str = ""
+    method: str = "milp"  # "milp" or "greedy": which produced the plan
 
 
 def contributions(
@@ -101,8 +108,12 @@ def optimise(
     completed: np.ndarray | None = None,
     per_cadre_hours: float | None = None,
     time_limit: float = 30.0,
+    method: str = "auto",
 ) -> Plan:
     """The plan that maximises the expected reduction in weighted gap (see the module text).
+
+    ``method``: "auto" (the MILP up to EXACT_MAX_PAIRS candidate pairs, the greedy above),
+    "milp" or "greedy". Every plan carries a proven upper bound on the optimum.
 
     ``levels``, ``gaps`` and ``weights`` are cadres × competencies; ``completed`` is an optional
     cadres × courses boolean matrix of courses already completed (never assigned again).
@@ -138,13 +149,48 @@ def optimise(
         pair_values.extend(value[rows].tolist())
     if not pairs:
         return Plan([], 0.0, 0.0, True, 0.0, message="nothing to assign")
-    problem = _Problem(levels, gaps, weights, courses, pairs, pair_values, gains)
-    return _solve(problem, budget_hours, per_cadre_hours, time_limit)
+    problem = Problem(levels, gaps, weights, courses, pairs, pair_values, gains)
+    return _plan(problem, budget_hours, per_cadre_hours, time_limit, method)
+
+
+def _plan(problem: Problem, budget, per_cadre_hours, time_limit, method) -> Plan:
+    """Exact where the instance is small enough (or asked for); the greedy otherwise, and
+    whenever it beats an incumbent the MILP left at its time limit."""
+    exact = method == "milp" or (method == "auto" and len(problem.pairs) <= EXACT_MAX_PAIRS)
+    used, variables, message = "greedy", 0, ""
+    if exact:
+        chosen, bound, optimal, variables, message = _milp(
+            problem, budget, per_cadre_hours, time_limit
+        )
+        used = "milp"
+    if not exact or not optimal:
+        fallback = np.zeros(len(problem.pairs), bool)
+        fallback[greedy(problem, budget, per_cadre_hours)] = True
+        if not exact or problem.value(fallback) > problem.value(chosen):
+            chosen, used = fallback, "greedy"
+        bound = min(bound, upper_bound(problem, budget)) if exact else upper_bound(problem, budget)
+    chosen = problem.prune(chosen)
+    objective = problem.value(chosen)
+    hours = sum(problem.courses[j].hours for j in problem.course_of[chosen])
+    return Plan(
+        [
+            Assignment(int(problem.cadre_of[p]), int(problem.course_of[p]), problem.pair_values[p])
+            for p in np.flatnonzero(chosen)
+        ],
+        objective,
+        max(bound, objective),
+        objective >= bound - 1e-6 * max(1.0, bound),
+        float(hours),
+        variables,
+        message,
+        used,
+    )
 
 
 @dataclass
-class _Problem:
-    """The instance with its eligible (cadre, course) pairs: the x variables."""
+class Problem:
+    """The instance with its eligible (cadre, course) pairs (the x variables); course j's pairs
+    are contiguous from ``gains`` start, with a[i,j,·] for their cadres."""
 
     levels: np.ndarray
     gaps: np.ndarray
@@ -154,44 +200,63 @@ class _Problem:
     pair_values: list[float]
     gains: list[tuple[int, int, np.ndarray]]  # (course, first pair index, a for its cadres)
 
-    def prune(self, chosen: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    def __post_init__(self):
+        self.cadre_of = np.array([i for i, _ in self.pairs], dtype=int)
+        self.course_of = np.array([j for _, j in self.pairs], dtype=int)
+        self._block = {j: (start, a) for j, start, a in self.gains}
+
+    def gain_of(self, p: int) -> tuple[list[int], np.ndarray]:
+        """(competency columns, a[i,j,·]) of pair p."""
+        j = int(self.course_of[p])
+        start, a = self._block[j]
+        return list(self.courses[j].trains), a[p - start]
+
+    def cell_totals(self, chosen: np.ndarray | None = None) -> np.ndarray:
+        """Σ_j a[i,j,c] over the chosen pairs (all eligible pairs when None), cadres × comps."""
+        total = np.zeros_like(self.gaps)
+        for j, start, a in self.gains:
+            rows = slice(start, start + a.shape[0])
+            take = np.ones(a.shape[0], bool) if chosen is None else chosen[rows]
+            for k, col in enumerate(self.courses[j].trains):
+                np.add.at(total[:, col], self.cadre_of[rows][take], a[take, k])
+        return total
+
+    def value(self, chosen: np.ndarray) -> float:
+        """The capped objective of a boolean selection over the pairs."""
+        return float(np.minimum(self.cell_totals(chosen), self.weights * self.gaps).sum())
+
+    def prune(self, chosen: np.ndarray) -> np.ndarray:
         """Drop assignments that add nothing once the cap binds (another course already closes
         the gap): the objective is unchanged and the plan spends no hours or seats on them."""
-        by_cadre: dict[int, list[int]] = {}
-        for i, j in chosen:
-            by_cadre.setdefault(i, []).append(j)
-        kept = []
-        for i, js in by_cadre.items():
-            row = (self.levels[i : i + 1], self.gaps[i : i + 1], self.weights[i : i + 1])
-            for j in sorted(js, key=lambda j: -self.courses[j].hours):
-                with_j = plan_value(*row, self.courses, [(0, jj) for jj in js])[0]
-                without = plan_value(*row, self.courses, [(0, jj) for jj in js if jj != j])[0]
-                if without >= with_j - EPS:
-                    js = [jj for jj in js if jj != j]
-            kept.extend((i, j) for j in js)
-        return sorted(kept)
+        kept = chosen.copy()
+        cap = self.weights * self.gaps
+        totals = self.cell_totals(chosen)
+        for p in sorted(
+            np.flatnonzero(chosen), key=lambda p: -self.courses[self.course_of[p]].hours
+        ):
+            i = self.cadre_of[p]
+            cols, a = self.gain_of(p)
+            before = np.minimum(totals[i, cols], cap[i, cols]).sum()
+            after = np.minimum(totals[i, cols] - a, cap[i, cols]).sum()
+            if after >= before - EPS:
+                kept[p] = False
+                totals[i, cols] -= a
+        return kept
 
 
-def _solve(problem: _Problem, budget, per_cadre_hours, time_limit) -> Plan:
-    gaps, weights, courses = problem.gaps, problem.weights, problem.courses
-    pairs, pair_values, gains = problem.pairs, problem.pair_values, problem.gains
-    n_x = len(pairs)
-    cadre_of = np.array([i for i, _ in pairs])
-    course_of = np.array([j for _, j in pairs])
+def _milp(problem: Problem, budget, per_cadre_hours, time_limit):
+    """Solve the integer programme: (selection, proven bound, optimal?, variables, message)."""
+    gaps, weights, courses, gains = problem.gaps, problem.weights, problem.courses, problem.gains
+    n_x = len(problem.pairs)
+    cadre_of, course_of = problem.cadre_of, problem.course_of
     hours = np.array([courses[j].hours for j in course_of], dtype=float)
 
     # Which (cadre, competency) cells can the eligible courses together over-fill?
-    total = np.zeros_like(gaps)
-    for j, start, a in gains:
-        rows = cadre_of[start : start + a.shape[0]]
-        for k, col in enumerate(courses[j].trains):
-            np.add.at(total[:, col], rows, a[:, k])
     cap = weights * gaps
-    needs_y = total > cap + EPS
+    needs_y = problem.cell_totals() > cap + EPS
     y_index = -np.ones_like(gaps, dtype=int)
-    y_cells = np.argwhere(needs_y)
-    y_index[needs_y] = n_x + np.arange(len(y_cells))
-    n_y = len(y_cells)
+    n_y = int(needs_y.sum())
+    y_index[needs_y] = n_x + np.arange(n_y)
 
     objective = np.zeros(n_x + n_y)
     objective[n_x:] = -1.0
@@ -222,30 +287,15 @@ def _solve(problem: _Problem, budget, per_cadre_hours, time_limit) -> Plan:
         per = coo_array((hours, (cadre_of, np.arange(n_x))), shape=(gaps.shape[0], n_x + n_y))
         constraints.append(LinearConstraint(per, 0, per_cadre_hours))
 
-    upper = np.concatenate([np.ones(n_x), cap[needs_y]])
     result = milp(
         objective,
         integrality=np.concatenate([np.ones(n_x), np.zeros(n_y)]),
-        bounds=Bounds(np.zeros(n_x + n_y), upper),
+        bounds=Bounds(np.zeros(n_x + n_y), np.concatenate([np.ones(n_x), cap[needs_y]])),
         constraints=constraints,
         options={"time_limit": time_limit, "mip_rel_gap": 1e-9},
     )
     if result.x is None:
-        return Plan([], 0.0, 0.0, False, 0.0, n_x + n_y, result.message)
-    chosen = np.flatnonzero(result.x[:n_x] > 0.5)
-    if n_y:
-        index = {pair: p for p, pair in enumerate(pairs)}
-        picked = [(int(cadre_of[p]), int(course_of[p])) for p in chosen]
-        chosen = np.array([index[pair] for pair in problem.prune(picked)], int)
-    assignments = [Assignment(int(cadre_of[p]), int(course_of[p]), pair_values[p]) for p in chosen]
-    objective_value = -float(result.fun)
-    bound = -float(getattr(result, "mip_dual_bound", result.fun) or result.fun)
-    return Plan(
-        assignments,
-        objective_value,
-        max(bound, objective_value),
-        result.status == 0,
-        float(hours[chosen].sum()),
-        n_x + n_y,
-        result.message,
-    )
+        return np.zeros(n_x, bool), np.inf, False, n_x + n_y, result.message
+    bound = getattr(result, "mip_dual_bound", None)
+    bound = np.inf if bound is None or not np.isfinite(bound) else -float(bound)
+    return result.x[:n_x] > 0.5, bound, result.status == 0, n_x + n_y, result.message

@@ -168,9 +168,9 @@ def _latest_levels(viewer, unit: OrgUnit) -> QuerySet:
     )
 
 
-# The optimiser runs inside the request: past the time limit the plan is the best found, shown
-# with its proven bound; above PLAN_MAX_CADRES HR plans unit by unit (benchmarks/optimiser.py:
-# about 10 s of CPU for an exact plan for 2,000 cadres and 15 courses).
+# The optimiser runs inside the request: exact up to optimiser.EXACT_MAX_PAIRS candidate pairs
+# (≈ 2,000 cadres; past the time limit the better of the MILP's incumbent and the greedy), the
+# greedy above; every plan shows its proven bound. Above PLAN_MAX_CADRES HR plans unit by unit.
 PLAN_TIME_LIMIT_S = 10.0
 PLAN_MAX_CADRES = 5000
 

@@ -174,3 +174,27 @@ def test_rejects_inconsistent_input():
         optimise(levels, gaps[:1], weights, [Course("a", (0,), 4, 1.0, 1)], 1)
     with pytest.raises(ValueError):
         optimise(levels, gaps, weights, [Course("a", (0, 0), 4, 1.0, 1)], 1)
+
+
+@settings(max_examples=120, deadline=None)
+@given(instances())
+def test_greedy_is_feasible_and_its_bound_is_valid(instance):
+    levels, gaps, weights, courses, budget, completed, per_cadre = instance
+    plan = optimise(levels, gaps, weights, courses, budget, completed, per_cadre, method="greedy")
+    assert_feasible(plan, courses, budget, completed, per_cadre)
+    chosen = [(a.cadre, a.course) for a in plan.assignments]
+    assert plan.objective == pytest.approx(
+        brute_force_value(levels, gaps, weights, courses, chosen), abs=1e-6
+    )
+    best = brute_force(levels, gaps, weights, courses, budget, completed, per_cadre)
+    assert plan.objective <= best + 1e-6 <= plan.bound + 2e-6
+    assert plan.method in ("greedy", "milp") and (plan.optimal or plan.objective < plan.bound)
+
+
+def test_auto_uses_the_greedy_above_the_exact_size(monkeypatch):
+    from analytics import optimiser
+
+    monkeypatch.setattr(optimiser, "EXACT_MAX_PAIRS", 1)
+    plan = optimise(*_one_gap_world(), [Course("a", (0, 1), 4, 1.0, 1)], 10)
+    assert plan.method == "greedy" and plan.objective == 7.0
+    assert plan.bound == pytest.approx(7.0) and plan.optimal  # the bound certifies it
