@@ -24,7 +24,7 @@ def give_profile(cadre, levels: dict[str, float], base: float = 2.0, ref: str = 
     )
     record_evidence(
         [
-            Observation(cadre.pk, code, levels.get(code, base), observed_at=timezone.now())
+            Observation(cadre.pk, code, float(levels.get(code, base)), observed_at=timezone.now())
             for code in codes
         ],
         source_kind="import",
