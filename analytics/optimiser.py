@@ -89,14 +89,13 @@ def plan_value(
     weights: np.ndarray,
     courses: Sequence[Course],
     chosen: Sequence[tuple[int, int]],
-) -> tuple[float, dict[int, float]]:
-    """The capped objective of a set of (cadre, course) pairs, total and per cadre."""
+) -> float:
+    """The capped objective of any set of (cadre, course) pairs (for checks and baselines)."""
     total = np.zeros_like(gaps, dtype=float)
     for i, j in chosen:
         a = contributions(levels[i : i + 1], gaps[i : i + 1], weights[i : i + 1], courses[j])
         np.add.at(total[i], list(courses[j].trains), a[0])
-    capped = np.minimum(total, weights * gaps).sum(axis=1)
-    return float(capped.sum()), {i: float(capped[i]) for i, _ in chosen}
+    return float(np.minimum(total, weights * gaps).sum())
 
 
 def optimise(
@@ -133,6 +132,8 @@ def optimise(
         raise ValueError("completed must be cadres × courses")
     if any(len(set(c.trains)) != len(c.trains) for c in courses):
         raise ValueError("a course lists a competency twice")
+    if method not in ("auto", "milp", "greedy"):
+        raise ValueError(f"unknown method {method!r}")
     pairs: list[tuple[int, int]] = []  # x variables
     pair_values: list[float] = []
     gains: list[tuple[int, int, np.ndarray]] = []  # (course, first pair index, cadres × C_j)

@@ -71,7 +71,7 @@ def brute_force(levels, gaps, weights, courses, budget, per_cadre) -> float:
                 sum(courses[j].hours for ii, j in subset if ii == i) > per_cadre for i in range(n)
             ):
                 continue
-            best = max(best, plan_value(levels, gaps, weights, courses, list(subset))[0])
+            best = max(best, plan_value(levels, gaps, weights, courses, list(subset)))
     return best
 
 
