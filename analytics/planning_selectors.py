@@ -226,6 +226,7 @@ class TrainingPlan:
     optimal: bool
     hours: float
     total_weighted_gap: float
+    method: str  # "milp" (exact) or "greedy" (large units, or better than a stopped MILP)
 
     @property
     def share_reduced(self) -> float:
@@ -272,7 +273,9 @@ def training_plan(
     ]
     rows.sort(key=lambda r: (r.cadre.unit_path, r.cadre.employee_no, r.course.key))
     total = float((matrix.weights * gaps).sum())
-    return TrainingPlan(rows, plan.objective, plan.bound, plan.optimal, plan.hours, total)
+    return TrainingPlan(
+        rows, plan.objective, plan.bound, plan.optimal, plan.hours, total, plan.method
+    )
 
 
 # --- Composite talent ----------------------------------------------------------------------

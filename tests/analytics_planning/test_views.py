@@ -212,3 +212,15 @@ def test_plan_refuses_units_above_the_size_limit(client, world, populated, monke
     client.force_login(world.hr_a)
     page = client.get(reverse("analytics:plan"), {"unit": world.unit_a.code, "budget": 10})
     assert page.context["too_large"] and page.context["plan"] is None
+
+
+def test_plan_in_english(client, world, populated, settings):
+    settings.SHUZHI_PLANNING_COURSES = CATALOGUE
+    client.force_login(world.hr_a)
+    page = client.get(
+        "/en" + reverse("analytics:plan"),
+        {"unit": world.unit_a.code, "budget": 4, "seats_platform": 1},
+    )
+    body = page.content.decode()
+    assert page.status_code == 200 and "Training plan" in body
+    assert "X1 Platform fluency" in body and "Method: exact integer programme." in body
