@@ -180,35 +180,48 @@ PLAN_MAX_CADRES = 5000
 
 @dataclass(frozen=True)
 class RankedCompetency:
+    """One competency's row. Its figures describe the cadres whose position requires it and who
+    have an estimate; when they are fewer than the minimum group size the figures are None."""
+
     column: CompetencyColumn
-    weighted_gap: float
-    cadres_with_gap: int
-    coverage: float | None  # share meeting the requirement among cadres it applies to
+    weighted_gap: float | None
+    cadres_with_gap: int | None
+    coverage: float | None  # share meeting the requirement
     courses: list[CourseOption]
+
+    @property
+    def suppressed(self) -> bool:
+        return self.weighted_gap is None
 
 
 def ranked_competencies(
     matrix: LevelMatrix, catalogue: list[CourseOption]
 ) -> list[RankedCompetency]:
-    """Competencies by total weighted gap Σ w·g in the group, largest first, with the courses
-    that train each. The caller suppresses the table for groups below the minimum size."""
+    """Competencies by total weighted gap Σ w·g in the group, largest first (suppressed rows
+    last), with the courses that train each. The caller suppresses the whole table for units
+    below the minimum size."""
     gaps = matrix.gaps
     weighted = (matrix.weights * gaps).sum(axis=0)
     applies = (matrix.required > 0) & ~np.isnan(matrix.levels)
     meets = applies & (gaps == 0)
+    minimum = settings.SHUZHI_MIN_GROUP_SIZE
     out = []
     for k, column in enumerate(matrix.columns):
-        n_applies = int(applies[:, k].sum())
+        courses = [c for c in catalogue if column.code in c.codes]
+        n = int(applies[:, k].sum())
+        if n < minimum:
+            out.append(RankedCompetency(column, None, None, None, courses))
+            continue
         out.append(
             RankedCompetency(
                 column,
                 round(float(weighted[k]), 2),
                 int((gaps[:, k] > 0).sum()),
-                round(float(meets[:, k].sum()) / n_applies, 3) if n_applies else None,
-                [c for c in catalogue if column.code in c.codes],
+                round(float(meets[:, k].sum()) / n, 3),
+                courses,
             )
         )
-    return sorted(out, key=lambda r: (-r.weighted_gap, r.column.code))
+    return sorted(out, key=lambda r: (r.suppressed, -(r.weighted_gap or 0), r.column.code))
 
 
 @dataclass(frozen=True)

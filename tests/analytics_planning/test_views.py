@@ -224,3 +224,14 @@ def test_plan_in_english(client, world, populated, settings):
     body = page.content.decode()
     assert page.status_code == 200 and "Training plan" in body
     assert "X1 Platform fluency" in body and "Method: exact integer programme." in body
+
+
+def test_ranked_rows_about_fewer_than_five_cadres_are_suppressed(world, populated):
+    from analytics.planning_selectors import ranked_competencies
+
+    matrix = level_matrix(world.hr_a, world.unit_a)
+    d11 = [c.code for c in matrix.columns].index("D1.1")
+    matrix.levels[2:, d11] = float("nan")  # only two cadres keep an estimate on D1.1
+    rows = {r.column.code: r for r in ranked_competencies(matrix, [])}
+    assert rows["D1.1"].suppressed and rows["D1.1"].coverage is None
+    assert not rows["D1.2"].suppressed
