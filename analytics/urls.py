@@ -1,2 +1,6 @@
+from django.urls import include, path
+
 app_name = "analytics"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("plan/", include("analytics.planning_urls")),
+]
