@@ -150,7 +150,9 @@ def fuse(
         theta_hat_se = (1.0 / np.sqrt(sums["tp"])).where(sums["tp"] > 0)
     out = pd.DataFrame(
         {
-            "level": level.clip(1.0, 5.0),
+            # Rounded to 10⁻⁶ level: far below any measurement's precision, and it keeps A ≥ R
+            # from flipping on floating-point noise when the same evidence is re-fused later.
+            "level": level.clip(1.0, 5.0).round(6),
             "level_se": level_se,
             "theta": theta_hat,
             "theta_se": theta_hat_se,
