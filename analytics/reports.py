@@ -7,18 +7,22 @@ formats them for people, ``export_rows`` keeps numbers for spreadsheets.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.core.cache import cache
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from people.models import AdminLevel, AgeBand, OrgUnit, Position, Rank
+from people.scope import scope_for
 
 from . import selectors
 from .models import Dimension
+from .refresh import summary_version
 
 SUPPRESSED = "—"
 FEW = "<5"
@@ -216,6 +220,21 @@ def trend_report(viewer, unit: OrgUnit | None) -> Report:
             label = _("%(year)d Q%(q)d") % {"year": quarter.year, "q": (quarter.month - 1) // 3 + 1}
             labelled.append((label, record))
     return _summary_report("trend", _("Quarterly trend"), labelled)
+
+
+def dashboard_reports(viewer, unit: OrgUnit | None, measure: str, link: Callable) -> list:
+    """Every report of the dashboard, cached until the summaries change: the key holds the
+    summary version, the viewer's data scope, the unit, the measure and the language, so a
+    cached figure is only ever served to a viewer with exactly the same scope."""
+    scope = scope_for(viewer)
+    ident = repr((scope.everything, scope.unit_paths, unit.pk if unit else None, measure))
+    digest = hashlib.sha256(ident.encode()).hexdigest()
+    key = f"analytics:dashboard:{summary_version()}:{get_language()}:{digest}"
+    built = cache.get(key)
+    if built is None:
+        built = [build(viewer, table, unit, measure, link) for table in TABLES]
+        cache.set(key, built, timeout=24 * 3600)
+    return built
 
 
 def build(viewer, table: str, unit: OrgUnit | None, measure: str, link: Callable) -> Report:

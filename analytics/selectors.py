@@ -38,12 +38,11 @@ def min_group() -> int:
 def suppress(frame: pd.DataFrame, n_column: str = "n") -> pd.DataFrame:
     """Blank every figure of a row that describes fewer than the minimum group of cadres:
     its measures, its sums and its count; ``suppressed`` says which rows were blanked."""
-    out = frame.copy()
-    small = out[n_column].fillna(0).to_numpy() < min_group()
+    small = frame[n_column].fillna(0).to_numpy() < min_group()
+    figures = [c for c in (*MEASURE_COLUMNS, *SUM_COLUMNS, "critical_gap") if c in frame]
+    out = frame.astype({c: object for c in figures})
+    out.loc[small, figures] = None
     out["suppressed"] = small
-    figures = [c for c in (*MEASURE_COLUMNS, *SUM_COLUMNS, "critical_gap") if c in out]
-    for column in figures:
-        out[column] = out[column].astype(object).where(~small, None)
     return out
 
 

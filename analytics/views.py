@@ -45,7 +45,7 @@ def _linker(measure: str):
 def dashboard(request):
     unit, measure = _params(request)
     link = _linker(measure)
-    built = [reports.build(request.user, t, unit, measure, link) for t in reports.TABLES]
+    built = reports.dashboard_reports(request.user, unit, measure, link)
     shown = [(r, f"figure-{r.slug}", charts.figure(r, measure)) for r in built]
     trail = selectors.breadcrumbs(request.user, unit)
     choices = {u.code: u for u in [*selectors.scope_roots(request.user), *trail]}
