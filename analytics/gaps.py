@@ -97,10 +97,11 @@ def cell_frame(cells: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def partial_sums(cells: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    """SUM_COLUMNS grouped by ``by`` (e.g. unit and competency): the stored aggregate."""
-    terms = cell_frame(cells)
-    return terms.groupby(list(by), sort=True)[list(SUM_COLUMNS)].sum().reset_index()
+def partial_sums(cells: pd.DataFrame, by: Sequence[str], *, terms: bool = False) -> pd.DataFrame:
+    """SUM_COLUMNS grouped by ``by`` (e.g. unit and competency): the stored aggregate.
+    ``terms=True`` when ``cells`` already went through cell_frame (grouped several ways)."""
+    frame = cells if terms else cell_frame(cells)
+    return frame.groupby(list(by), sort=True)[list(SUM_COLUMNS)].sum().reset_index()
 
 
 def measures(sums: pd.DataFrame) -> pd.DataFrame:

@@ -18,8 +18,14 @@ from people.models import Cadre, OrgUnit
 class CompetencyEstimate(models.Model):
     """A cadre's current fused level on a competency (analytics.fusion)."""
 
-    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="+")
-    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
+    # Derived rows are rewritten by the million: no per-row foreign-key checks (db_constraint)
+    # and no extra indexes beyond the unique key, whose leading column serves cadre lookups.
+    cadre = models.ForeignKey(
+        Cadre, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    competency = models.ForeignKey(
+        Competency, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     level = models.FloatField(_("level"))
     level_se = models.FloatField(_("standard error"))
     theta = models.FloatField(_("θ"), null=True, blank=True)
@@ -71,8 +77,12 @@ class UnitSummary(SummaryFields):
     """Sums over one unit's own cadres on one competency, overall (dimension "all") or per
     position / age band / rank (``key`` holds the position id or the choice value)."""
 
-    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
-    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    competency = models.ForeignKey(
+        Competency, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     dimension = models.CharField(max_length=10, choices=Dimension.choices)
     key = models.CharField(max_length=40, blank=True)
 
@@ -95,8 +105,12 @@ class QuarterlySnapshot(SummaryFields):
     refresh), for trends."""
 
     quarter = models.DateField(_("quarter (first day)"))
-    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
-    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    competency = models.ForeignKey(
+        Competency, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
 
     class Meta:
         verbose_name = _("quarterly snapshot")

@@ -24,7 +24,7 @@ from people.bulk import insert_rows
 from people.models import Cadre
 
 from .fusion import ESTIMATE_COLUMNS, fuse
-from .gaps import SUM_COLUMNS, partial_sums
+from .gaps import SUM_COLUMNS, cell_frame, partial_sums
 from .models import CompetencyEstimate, Dimension, PendingRefresh, QuarterlySnapshot, UnitSummary
 
 CHUNK = 5000  # cadres per chunk (~170,000 ledger rows with the demo's two waves)
@@ -126,13 +126,14 @@ def cells(estimates: pd.DataFrame, cadres: pd.DataFrame, reqs: pd.DataFrame) -> 
 
 def group_sums(frame: pd.DataFrame, dimensions: Iterable[str] = Dimension.values) -> pd.DataFrame:
     """SUM_COLUMNS per unit × competency × (dimension, key) for a chunk of cells."""
+    terms = cell_frame(frame)
     parts = []
     for dimension in dimensions:
         column = DIMENSION_COLUMNS.get(dimension)
-        keyed = frame.assign(
-            dimension=str(dimension), key="" if column is None else frame[column].astype(str)
+        keyed = terms.assign(
+            dimension=str(dimension), key="" if column is None else terms[column].astype(str)
         )
-        parts.append(partial_sums(keyed, GROUP_KEYS))
+        parts.append(partial_sums(keyed, GROUP_KEYS, terms=True))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=GROUP_KEYS)
 
 
@@ -147,12 +148,15 @@ def _write_estimates(estimates: pd.DataFrame) -> None:
 
 
 def _fused_chunks(
-    cadre_ids: Sequence[int], as_of: datetime, store: bool
+    cadre_ids: Sequence[int], as_of: datetime, store: bool, replace: bool = True
 ) -> Iterator[tuple[list[int], pd.DataFrame]]:
+    """Fuse chunk by chunk; with ``store``, write the estimates (``replace``: deleting the
+    chunk's old ones first; a full rebuild empties the table once instead)."""
     for chunk in chunks(cadre_ids):
         estimates = fuse(current_ledger(chunk, as_of), as_of)
         if store:
-            CompetencyEstimate.objects.filter(cadre_id__in=chunk).delete()
+            if replace:
+                CompetencyEstimate.objects.filter(cadre_id__in=chunk).delete()
             _write_estimates(estimates)
         yield chunk, estimates
 
@@ -233,10 +237,8 @@ def refresh_all(as_of: datetime | None = None) -> int:
     with transaction.atomic():
         PendingRefresh.objects.all().delete()
         ids = active_cadre_ids()
-        CompetencyEstimate.objects.exclude(
-            cadre_id__in=Cadre.objects.filter(is_active=True)
-        ).delete()
-        sums = _sums(_fused_chunks(ids, as_of, store=True), Dimension.values)
+        CompetencyEstimate.objects.all().delete()
+        sums = _sums(_fused_chunks(ids, as_of, store=True, replace=False), Dimension.values)
         written = _replace(UnitSummary, sums, {}, pk__isnull=False)
         _snapshot_current(as_of, sums)
         _published()

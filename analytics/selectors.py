@@ -74,7 +74,8 @@ def breadcrumbs(viewer: AbstractBaseUser | AnonymousUser, unit: OrgUnit | None) 
 
 @dataclass(frozen=True)
 class Row:
-    """One row of a drill-down: a unit's whole subtree, or only the unit's own cadres."""
+    """One row of a drill-down: a unit's whole subtree (a link opens that unit), or only the
+    unit's own cadres."""
 
     unit: OrgUnit
     subtree: bool
@@ -85,14 +86,14 @@ def drill_rows(viewer: AbstractBaseUser | AnonymousUser, unit: OrgUnit | None) -
     """Rows of the heat map below ``unit``: its children (each with its subtree) and its own
     cadres; without a unit, the viewer's scope roots; a unit without children is its own row."""
     if unit is None:
-        return [Row(root, True, not root.is_leaf()) for root in scope_roots(viewer)]
+        return [Row(root, True, True) for root in scope_roots(viewer)]
     # By path, not unit.get_children(): that trusts the instance's cached numchild.
     children = list(
         OrgUnit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("code")
     )
     if not children:
         return [Row(unit, False, False)]
-    return [Row(unit, False, False)] + [Row(c, True, not c.is_leaf()) for c in children]
+    return [Row(unit, False, False)] + [Row(c, True, True) for c in children]
 
 
 # --- sums ----------------------------------------------------------------------------------------

@@ -8,10 +8,13 @@ demo organisation, N demo cadres and their two waves of evidence:
 * ``heatmap_p95_ms`` — server time of the HR dashboard (the unit heat map page with all its
                        reports) for the city-wide HR officer, 100 requests through Django's
                        test client, drilling over the city and its districts (target ≤ 300 ms);
+                       Figures are cached per summary version and viewer scope, so the page is
+                       also timed with the cache cleared before every request
+                       (``heatmap_cold_p95_ms``: the first view after each refresh);
 * ``naive_ratio``    — a naive per-cadre ORM loop computing the same heat map (each cadre's
                        evidence, fused in Python, compared with its position's requirements,
                        accumulated per unit) timed on a sample of cadres and scaled to N,
-                       divided by the median page time (target ≥ 50).
+                       divided by the median *uncached* page time (target ≥ 50).
 
     .venv/bin/python benchmarks/gap_analysis.py           # 100,000 cadres
     .venv/bin/python benchmarks/gap_analysis.py --quick   # 20,000 cadres
@@ -83,8 +86,9 @@ def _seed(cadres: int) -> dict:
     return {"evidence_rows": rows, "seed_s": round(time.perf_counter() - started, 1)}
 
 
-def _page_times(requests: int) -> list[float]:
+def _page_times(requests: int, cold: bool = False) -> list[float]:
     from django.contrib.auth import get_user_model
+    from django.core.cache import cache
     from django.test import Client
     from django.urls import reverse
 
@@ -103,6 +107,8 @@ def _page_times(requests: int) -> list[float]:
     client.get(url, {"unit": city.code})  # warm-up: templates, plotly imports
     times = []
     for i in range(requests):
+        if cold:
+            cache.clear()  # every request computes its figures from the summary tables
         started = time.perf_counter()
         response = client.get(url, {"unit": codes[i % len(codes)], "measure": "coverage"})
         times.append(time.perf_counter() - started)
@@ -130,8 +136,10 @@ def _naive(sample: int) -> tuple[float, int]:
             for r in RoleRequirement.objects.filter(position=cadre.position)
         }
         acc: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
-        for ev in Evidence.objects.filter(cadre=cadre, corrections__isnull=True):
-            if ev.value is None:
+        rows = list(Evidence.objects.filter(cadre=cadre))
+        superseded = {ev.corrects_id for ev in rows if ev.corrects_id}
+        for ev in rows:
+            if ev.value is None or ev.pk in superseded:
                 continue
             se = (ev.theta_se or 0.47) * 0.95
             weight = 0.5 ** ((now - ev.observed_at).days / 365) / se**2
@@ -145,6 +153,11 @@ def _naive(sample: int) -> tuple[float, int]:
     return elapsed, min(sample, cadres.count())
 
 
+def _p50_p95(times: list[float]) -> tuple[float, float]:
+    p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 20 else max(times)
+    return statistics.median(times), p95
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="20,000 cadres instead of 100,000")
@@ -155,7 +168,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     cadres = args.cadres or (20_000 if args.quick else 100_000)
-    sample = 500 if args.quick else 1_000
+    sample = 200 if args.quick else 1_000
 
     with tempfile.TemporaryDirectory(prefix="shuzhi-gap-bench-") as tmp:
         database_url = _database_url()
@@ -176,14 +189,21 @@ def main() -> None:
         print(f"recompute: {recompute_s:.1f} s ({summary_rows:,} summary rows)")
 
         times = _page_times(args.requests)
-        p50 = statistics.median(times)
-        p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 20 else max(times)
-        print(f"heat-map page: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms over {len(times)}")
+        p50, p95 = _p50_p95(times)
+        print(
+            f"heat-map page: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms over {len(times)}"
+            " (10 units in turn, figures cached per summary version)"
+        )
+        cold_p50, cold_p95 = _p50_p95(_page_times(max(20, args.requests // 5), cold=True))
+        print(
+            f"heat-map page, cache cleared before every request: p50 {cold_p50 * 1000:.0f} ms,"
+            f" p95 {cold_p95 * 1000:.0f} ms"
+        )
 
         naive_s, naive_n = _naive(sample)
         active = __import__("people.models", fromlist=["Cadre"]).Cadre.objects.count()
         naive_full_s = naive_s / max(naive_n, 1) * active
-        ratio = naive_full_s / p50
+        ratio = naive_full_s / cold_p50  # against the uncached page: no credit for the cache
         print(
             f"baseline (naive per-cadre ORM loop): {naive_n} cadres in {naive_s:.1f} s "
             f"→ ~{naive_full_s:.0f} s for {active:,} | page is ×{ratio:.0f} faster"
@@ -196,6 +216,8 @@ def main() -> None:
             "recompute_s": round(recompute_s, 1),
             "heatmap_p50_ms": round(p50 * 1000, 1),
             "heatmap_p95_ms": round(p95 * 1000, 1),
+            "heatmap_cold_p50_ms": round(cold_p50 * 1000, 1),
+            "heatmap_cold_p95_ms": round(cold_p95 * 1000, 1),
             "naive_sample": naive_n,
             "naive_estimated_s": round(naive_full_s, 1),
             "naive_ratio": round(ratio, 1),

@@ -10,7 +10,9 @@
       var figure = JSON.parse(source.textContent);
       var layout = Object.assign({ autosize: true, margin: { t: 40, r: 20, b: 40, l: 50 } }, figure.layout || {});
       window.Plotly.newPlot(el, figure.data || [], layout, { displaylogo: false, responsive: true });
-      el.setAttribute("role", "img");
+      // "figure", not "img": plotly's hover and toolbar controls live inside, and an img's
+      // children are presentational (axe: nested-interactive).
+      el.setAttribute("role", "figure");
       // Heat maps with data-drill: a click on a cell opens the unit it describes (the table
       // beside the chart has the same links, for keyboard and screen-reader users).
       if (el.hasAttribute("data-drill") && el.on) {
