@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -313,6 +314,15 @@ SHUZHI_ROSTER_RETENTION_DAYS = env_int("SHUZHI_ROSTER_RETENTION_DAYS", 7)
 CELERY_BEAT_SCHEDULE["people-purge-roster-uploads"] = {
     "task": "people.tasks.purge_roster_uploads",
     "schedule": 6 * 3600,
+}
+
+# --- analytics ------------------------------------------------------------------------------------
+
+# New evidence queues its cadres; one refresh runs this many seconds after the first write.
+ANALYTICS_REFRESH_DEBOUNCE_S = env_int("ANALYTICS_REFRESH_DEBOUNCE_S", 30)
+CELERY_BEAT_SCHEDULE["analytics-refresh-all"] = {
+    "task": "analytics.tasks.refresh_all_task",
+    "schedule": crontab(hour=2, minute=30),  # nightly, Asia/Shanghai
 }
 
 # --- portal ---------------------------------------------------------------------------------------
