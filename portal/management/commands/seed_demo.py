@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from assessments.demo import seed_items
+from assessments.demo import seed_forms, seed_items
 from certificates.demo import seed_certificates
 from competencies.demo import seed_evidence
 from competencies.framework_io import load_bundled_framework
@@ -33,6 +33,7 @@ class Command(BaseCommand):
                 "item bank",
                 lambda: "{created} items created, {updated} checked".format(**seed_items()),
             ),
+            ("forms", lambda: seed_forms()),
             ("certificates", lambda: seed_certificates()),
         ]
         for name, step in steps:
