@@ -33,6 +33,7 @@ from .models import (
     FormSection,
     Item,
     ItemStatus,
+    ItemVersion,
 )
 from .models.item import DELIVERED_STATUSES
 from .parameters import category
@@ -163,8 +164,6 @@ def _present_next(attempt, engine, state: CatState, pool) -> bool:
     cat_delivery.store(attempt, state, pool)
     if name is None:
         return False
-    from .models import ItemVersion
-
     version = ItemVersion.objects.get(pk=int(name))
     lock_version(version)
     row = next(r for r in pool if r["version"] == version.pk)
@@ -175,7 +174,8 @@ def _present_next(attempt, engine, state: CatState, pool) -> bool:
         competency_id=row["competency_id"],
         option_order=_option_order(
             version.content,
-            random.Random(f"{attempt.seed}:{name}"),  # noqa: S311, attempt.form.shuffle_options
+            random.Random(f"{attempt.seed}:{name}"),  # noqa: S311 (order, not secrets)
+            attempt.form.shuffle_options,
         ),
     )
     return True

@@ -88,6 +88,7 @@ def demo_form(
             )
     if cadres:
         form.target_cadres.add(*cadres)
+        form.save()  # a cluster's many-to-many is written when the form is saved
     return form
 
 

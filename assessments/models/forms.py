@@ -149,7 +149,7 @@ class AssessmentForm(ClusterableModel):
         )
 
 
-class FormSection(Orderable):
+class FormSection(Orderable, ClusterableModel):
     """One blueprint row: draw ``count`` items of ``competency`` from the pool.
 
     An empty pool means every operational item of that competency in the form's bank. For an
