@@ -45,6 +45,11 @@ def _bank() -> None:
     default_cut_scores()
 
 
+FOCUSED_LABEL = (
+    "() => document.querySelector(`label[for='${document.activeElement.id}']`).textContent"
+)
+
+
 def _tab_to(page, selector: str, limit: int = 80) -> None:
     """Press Tab until the focused element matches ``selector`` (keyboard only)."""
     for _ in range(limit):
@@ -62,9 +67,7 @@ def _choose_right_answers(page) -> None:
         prefix = fieldset.locator("input[type=radio]").first.get_attribute("name")
         _tab_to(page, f"input[name='{prefix}']")
         for _ in range(4):
-            label = page.evaluate(
-                "() => document.querySelector(`label[for='${document.activeElement.id}']`).textContent"
-            )
+            label = page.evaluate(FOCUSED_LABEL)
             if "正确答案" in label:
                 page.keyboard.press("Space")
                 break
