@@ -174,6 +174,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 200)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600_000)  # KiB
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 3600)
+# Periodic work (run `celery -A config beat` beside the worker).
+CELERY_BEAT_SCHEDULE = {
+    # Attempts whose time ran out while nobody was looking are graded with what was saved.
+    "assessments-close-expired": {
+        "task": "assessments.tasks.close_expired_attempts",
+        "schedule": 60.0,
+    },
+}
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 # With acks_late on Redis a task still running when the visibility timeout ends is delivered again.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 600}
