@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from wagtail.documents import get_document_model
-from wagtail.models import Locale, Page
+from wagtail.models import Collection, Locale, Page
 
 from assessments.models.item import Item
 from competencies.models import Competency
@@ -93,6 +93,8 @@ def _document(content_dir: Path, relative: str) -> int:
     document = Document.objects.filter(title=title).first()
     digest = hashlib.sha1(data, usedforsecurity=False).hexdigest()
     if document is None or document.file_hash != digest:
+        if Collection.get_first_root_node() is None:  # a flushed database has no collections
+            Collection.add_root(name="Root")
         document = document or Document(title=title)
         document.file.save(Path(relative).name, ContentFile(data), save=False)
         document.file_size = len(data)
@@ -216,7 +218,28 @@ def catalogue() -> CatalogueIndexPage:
         english = page.copy_for_translation(en)
         english.title = "Course catalogue"
         english.save_revision().publish()
+    for version in [page, page.get_translation_or_none(en)]:
+        if version is not None:
+            grant_authoring(version)
     return page
+
+
+AUTHORING = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+
+
+def grant_authoring(page: Page) -> None:
+    """Trainers author and publish courses under the catalogue (docs/courses.md, "Authoring");
+    Wagtail's moderation workflow offers review before publishing as well."""
+    from django.contrib.auth.models import Permission
+    from wagtail.models import GroupPagePermission
+
+    from people.roles import Role, group_for
+
+    trainers = group_for(Role.TRAINER)
+    for permission in Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=AUTHORING
+    ):
+        GroupPagePermission.objects.get_or_create(group=trainers, page=page, permission=permission)
 
 
 def _publish(page: Page) -> None:

@@ -18,6 +18,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 MAX_ROWS = 500
+# No plotly toolbar: the chart is an image for assistive technology (its data is in the table
+# beside it), and an image may not hold focusable buttons.
+STATIC_CONFIG = {"displayModeBar": False}
 
 
 class ChartType(models.TextChoices):
@@ -132,7 +135,7 @@ def figure(table: Table, chart: str, x: str, y: str, group: str, title: str, lab
         "yaxis": {"title": {"text": labels.get(y, y)}, "automargin": True},
         "height": 360,
     }
-    return {"data": traces, "layout": layout}
+    return {"data": traces, "layout": layout, "config": STATIC_CONFIG}
 
 
 def render_data(value: Any) -> dict[str, Any] | None:

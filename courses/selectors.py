@@ -266,5 +266,6 @@ def radar_figure(viewer, cadre: Cadre) -> dict | None:
             "showlegend": False,
             "height": 420,
         },
+        "config": {"displayModeBar": False},
     }
     return {"figure": figure, "table": list(zip(labels, (latest[c] for c in codes), strict=True))}

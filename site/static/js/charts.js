@@ -9,7 +9,10 @@
       if (!source || !window.Plotly) { return; }
       var figure = JSON.parse(source.textContent);
       var layout = Object.assign({ autosize: true, margin: { t: 40, r: 20, b: 40, l: 50 } }, figure.layout || {});
-      window.Plotly.newPlot(el, figure.data || [], layout, { displaylogo: false, responsive: true });
+      // A figure may pass plotly config (e.g. displayModeBar: false, so a chart with role="img"
+      // holds no focusable toolbar buttons).
+      var config = Object.assign({ displaylogo: false, responsive: true }, figure.config || {});
+      window.Plotly.newPlot(el, figure.data || [], layout, config);
       el.setAttribute("role", "img");
       if (!el.hasAttribute("aria-label") && layout.title) {
         el.setAttribute("aria-label", typeof layout.title === "string" ? layout.title : layout.title.text);
