@@ -339,6 +339,21 @@ CELERY_BEAT_SCHEDULE["analytics-refresh-all"] = {
 # only in DEBUG; a production site never shows them, whatever data it holds.
 SHUZHI_DEMO_LOGINS = env_bool("SHUZHI_DEMO_LOGINS", DEBUG)
 
+# --- Courses -------------------------------------------------------------------------------------
+
+# Credit hours (学时) a cadre should earn each calendar year (My learning shows progress).
+SHUZHI_ANNUAL_CREDIT_HOURS = env_int("SHUZHI_ANNUAL_CREDIT_HOURS", 50)
+# Active-time rule (docs/courses.md): a heartbeat adds the time since the previous one, at most
+# the cap; a gap longer than the idle limit adds nothing. The browser beats every 30 s.
+SHUZHI_COURSES_HEARTBEAT_CAP = env_int("SHUZHI_COURSES_HEARTBEAT_CAP", 45)
+SHUZHI_COURSES_IDLE_LIMIT = env_int("SHUZHI_COURSES_IDLE_LIMIT", 90)
+# Assigned cadres get one email reminder when the deadline is this many days away or fewer.
+SHUZHI_COURSES_REMINDER_DAYS = env_int("SHUZHI_COURSES_REMINDER_DAYS", 7)
+CELERY_BEAT_SCHEDULE["courses-deadline-reminders"] = {
+    "task": "courses.tasks.send_deadline_reminders",
+    "schedule": 24 * 3600,
+}
+
 # --- Certificates --------------------------------------------------------------------------------
 
 # The Ed25519 key that signs Open Badges credentials: a PEM in SHUZHI_ISSUER_KEY or a file named

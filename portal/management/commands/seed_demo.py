@@ -10,6 +10,7 @@ from assessments.demo import seed_forms, seed_items
 from certificates.demo import seed_certificates
 from competencies.demo import seed_evidence
 from competencies.framework_io import load_bundled_framework
+from courses.demo import seed_courses
 from people.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts, seed_cadres, seed_organisation
 from portal.demo import seed_home_page
 
@@ -46,6 +47,7 @@ class Command(BaseCommand):
                 lambda: "{created} items created, {updated} checked".format(**seed_items()),
             ),
             ("forms", lambda: seed_forms()),
+            ("courses", lambda: seed_courses()),
             ("certificates", lambda: seed_certificates()),
         ]
         for name, step in steps:
