@@ -157,6 +157,38 @@ def test_a_value_in_a_paragraph_that_wraps_is_not_stamped():
         assert item.holder_name in _text(pdf).replace("\n", "")
 
 
+def test_a_restyled_template_is_stamped_pixel_for_pixel():
+    """Underlined and letter-spaced name, word-spaced left-aligned English, left-aligned sign."""
+    restyled = _template(
+        css=DEFAULT_CSS
+        + ".lead b { text-decoration: underline; letter-spacing: 0.1em }"
+        + ".en { text-align: left; word-spacing: 0.3em } .sign { text-align: left }"
+    )
+    items = [_item("李", 1, level=1), _item("欧阳明华", 2, level=3), _item("John Smith", 3)]
+    pdfs = Stamper(restyled, items, LEVEL_NAMES).render(items)
+    for item, pdf in zip(items, pdfs, strict=True):
+        naive = _pixels(render_pdf(restyled, item, LEVEL_NAMES))
+        assert ImageChops.difference(naive, _pixels(pdf)).getbbox() is None, item.holder_name
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        ".en { text-align: justify; text-align-last: justify }",
+        ".lead { opacity: 0.8 }",
+        ".verify { text-align: right }",  # the code no longer fits beside the QR code: it wraps
+    ],
+    ids=["justified", "in-a-group", "value-split-across-lines"],
+)
+def test_templates_whose_values_could_move_more_than_their_line_are_not_stamped(css):
+    template = _template(css=DEFAULT_CSS + css)
+    items = [_item("张三", 1), _item("欧阳明华", 2)]
+    stamper = Stamper(template, items, LEVEL_NAMES)
+    with pytest.raises(NotStampable):
+        Layers(template, items[0], stamper.varying, LEVEL_NAMES)
+    assert stamper.render(items) == [None, None]
+
+
 def test_a_course_batch_with_shared_values_is_stamped_identically():
     template = _template()
     course = {"kind": AchievementKind.COURSE, "level": 0, "title_zh": "公共数据开放与安全"}
