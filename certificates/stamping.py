@@ -53,6 +53,7 @@ from .rendering import QR_BORDER, QR_DARK, qr_code, render_pdfs
 from .wording import Printed, values
 
 GC_EVERY = 1000
+PROBES = 3  # certificates tried as the probe of a group before it takes the per-document path
 CACHED_LAYERS = 4  # laid-out templates kept per thread (each holds one WeasyPrint document)
 _local = threading.local()
 
@@ -139,6 +140,7 @@ class Stamper:
         self.varying = frozenset(n for n, v in seen.items() if len(v) > 1)
         if "verify_url" in self.varying:
             self.varying |= {"qr_code"}
+        self._failed: dict[tuple, int] = {}  # probes that failed, per group
 
     def layers(self, item: Printed, texts: Mapping[str, str]) -> Layers | None:
         """The laid-out template for ``item``'s group (built once per worker process while the
@@ -157,14 +159,20 @@ class Stamper:
         cache = _cache()
         if key in cache:
             cache.move_to_end(key)
-        else:
-            try:
-                cache[key] = Layers(self.template, item, self.varying, self.names)
-            except (NotStampable, Reflow):
-                cache[key] = None
-            while len(cache) > CACHED_LAYERS:
-                cache.popitem(last=False)
-        return cache[key]
+            return cache[key]
+        # A probe may fail because of its own values (a name that wraps): try a few others
+        # before the group takes the per-document path.
+        if self._failed.get(key, 0) >= PROBES:
+            return None
+        try:
+            layers = Layers(self.template, item, self.varying, self.names)
+        except (NotStampable, Reflow):
+            self._failed[key] = self._failed.get(key, 0) + 1
+            return None
+        cache[key] = layers
+        while len(cache) > CACHED_LAYERS:
+            cache.popitem(last=False)
+        return layers
 
     def stamp(self, layers: Layers, item: Printed, texts: Mapping[str, str]) -> StampedPage:
         """One certificate's page (``Reflow`` when it needs its own WeasyPrint document)."""

@@ -139,6 +139,16 @@ def test_a_name_too_long_for_its_line_takes_the_per_document_path():
     assert ImageChops.difference(naive, _pixels(pdfs[1])).getbbox() is None
 
 
+def test_a_first_certificate_too_long_to_be_the_probe_does_not_stop_the_batch():
+    template = _template()
+    items = [_item("Bartholomew " * 8 + "Featherstonehaugh", 1), _item("张三", 2), _item("李四", 3)]
+    assert [pdf is None for pdf in Stamper(template, items, LEVEL_NAMES).render(items)] == [
+        True,
+        False,
+        False,
+    ]
+
+
 def test_a_value_in_a_paragraph_that_wraps_is_not_stamped():
     flowing = _template(
         body_html="<p class='flow'>兹证明{holder_name}同志完成了全部课程学习，考核合格，"
