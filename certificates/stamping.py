@@ -16,8 +16,8 @@ certificate of a template. So for a batch:
    ``text_align`` in the same available width. WeasyPrint's own drawing code draws these lines
    into the background's op list at the markers, so painting order and clipping are kept.
 
-Every certificate of a chunk becomes one page of a single PDF (fonts subset once for the chunk),
-split into one PDF per certificate as before.
+Every certificate of a chunk becomes one page of a single WeasyPrint document (fonts subset once
+for the chunk), written as one file per page by pdfpages.py.
 
 A value may change only its own line's horizontal layout: a template where it could do more
 takes the per-document path for the whole batch (layers.NotStampable), a certificate whose values
@@ -55,6 +55,7 @@ from .wording import Printed, values
 GC_EVERY = 1000
 PROBES = 3  # certificates tried as the probe of a group before it takes the per-document path
 CACHED_LAYERS = 4  # laid-out templates kept per thread (each holds one WeasyPrint document)
+_RTL = {"R", "AL", "RLE", "RLO", "RLI", "AN"}
 _local = threading.local()
 
 
@@ -62,9 +63,6 @@ def _cache() -> OrderedDict:
     if not hasattr(_local, "layers"):
         _local.layers = OrderedDict()
     return _local.layers
-
-
-_RTL = {"R", "AL", "RLE", "RLO", "RLI", "AN"}
 
 
 def _plain(text: str) -> bool:
