@@ -181,6 +181,19 @@ def test_a_restyled_template_is_stamped_pixel_for_pixel():
         assert ImageChops.difference(naive, _pixels(pdf)).getbbox() is None, item.holder_name
 
 
+def test_lines_broken_with_br_are_stamped_pixel_for_pixel():
+    html = DEFAULT_HTML.replace("{kind_en}:\n{achievement_en}", "{kind_en}:<br>{achievement_en}")
+    assert html != DEFAULT_HTML
+    with_br = _template(
+        body_html=html, css=DEFAULT_CSS.replace(".en { white-space: pre-line;", ".en {")
+    )
+    items = [_item("张三", 1), _item("Alexander Montgomery", 2, level=1)]
+    pdfs = Stamper(with_br, items, LEVEL_NAMES).render(items)
+    for item, pdf in zip(items, pdfs, strict=True):
+        naive = _pixels(render_pdf(with_br, item, LEVEL_NAMES))
+        assert ImageChops.difference(naive, _pixels(pdf)).getbbox() is None, item.holder_name
+
+
 @pytest.mark.parametrize(
     "css",
     [
