@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("briefing/<uuid:job_id>/pdf", views.briefing_download, name="briefing_download"),
     path("me/", views.my_profile, name="my_profile"),
     path("me/export.<str:fmt>", views.my_profile_export, name="my_profile_export"),
+    path("plan/", include("analytics.planning_urls")),
 ]

@@ -174,6 +174,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 200)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600_000)  # KiB
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 3600)
+# Periodic work (run `celery -A config beat` beside the worker).
+CELERY_BEAT_SCHEDULE = {
+    # Attempts whose time ran out while nobody was looking are graded with what was saved.
+    "assessments-close-expired": {
+        "task": "assessments.tasks.close_expired_attempts",
+        "schedule": 60.0,
+    },
+}
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 # With acks_late on Redis a task still running when the visibility timeout ends is delivered again.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 600}
@@ -330,6 +338,21 @@ CELERY_BEAT_SCHEDULE["analytics-refresh-all"] = {
 # Show the demo logins (and their shared password) on the home and login pages. On by default
 # only in DEBUG; a production site never shows them, whatever data it holds.
 SHUZHI_DEMO_LOGINS = env_bool("SHUZHI_DEMO_LOGINS", DEBUG)
+
+# --- Courses -------------------------------------------------------------------------------------
+
+# Credit hours (学时) a cadre should earn each calendar year (My learning shows progress).
+SHUZHI_ANNUAL_CREDIT_HOURS = env_int("SHUZHI_ANNUAL_CREDIT_HOURS", 50)
+# Active-time rule (docs/courses.md): a heartbeat adds the time since the previous one, at most
+# the cap; a gap longer than the idle limit adds nothing. The browser beats every 30 s.
+SHUZHI_COURSES_HEARTBEAT_CAP = env_int("SHUZHI_COURSES_HEARTBEAT_CAP", 45)
+SHUZHI_COURSES_IDLE_LIMIT = env_int("SHUZHI_COURSES_IDLE_LIMIT", 90)
+# Assigned cadres get one email reminder when the deadline is this many days away or fewer.
+SHUZHI_COURSES_REMINDER_DAYS = env_int("SHUZHI_COURSES_REMINDER_DAYS", 7)
+CELERY_BEAT_SCHEDULE["courses-deadline-reminders"] = {
+    "task": "courses.tasks.send_deadline_reminders",
+    "schedule": 24 * 3600,
+}
 
 # --- Certificates --------------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ MAIN_NAV = [
     NavItem(_("My competency profile"), "analytics:my_profile", "cadre"),
     NavItem(_("Dashboards"), "analytics:dashboard", "hr"),
     NavItem(_("People"), "people:cadre_list", "hr"),
+    NavItem(_("Assignments"), "courses:assignments", "hr"),
     NavItem(_("Certificates"), "certificates:mine", "cadre"),
     NavItem(_("Authoring"), "wagtailadmin_home", "trainer"),
 ]

@@ -6,10 +6,11 @@ from django.core.management.base import BaseCommand
 
 from analytics.receivers import refresh_deferred
 from analytics.refresh import backfill_snapshots, refresh_all
-from assessments.demo import seed_items
+from assessments.demo import seed_forms, seed_items
 from certificates.demo import seed_certificates
 from competencies.demo import seed_evidence
 from competencies.framework_io import load_bundled_framework
+from courses.demo import seed_courses
 from people.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts, seed_cadres, seed_organisation
 from portal.demo import seed_home_page
 
@@ -45,6 +46,8 @@ class Command(BaseCommand):
                 "item bank",
                 lambda: "{created} items created, {updated} checked".format(**seed_items()),
             ),
+            ("forms", lambda: seed_forms()),
+            ("courses", lambda: seed_courses()),
             ("certificates", lambda: seed_certificates()),
         ]
         for name, step in steps:

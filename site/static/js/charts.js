@@ -9,7 +9,9 @@
       if (!source || !window.Plotly) { return; }
       var figure = JSON.parse(source.textContent);
       var layout = Object.assign({ autosize: true, margin: { t: 40, r: 20, b: 40, l: 50 } }, figure.layout || {});
-      window.Plotly.newPlot(el, figure.data || [], layout, { displaylogo: false, responsive: true });
+      // A figure may pass plotly config (e.g. displayModeBar: false).
+      var config = Object.assign({ displaylogo: false, responsive: true }, figure.config || {});
+      window.Plotly.newPlot(el, figure.data || [], layout, config);
       // "figure", not "img": plotly's hover and toolbar controls live inside, and an img's
       // children are presentational (axe: nested-interactive).
       el.setAttribute("role", "figure");
