@@ -23,7 +23,7 @@ from people.selectors import cadre_of
 from .knowledge import public_check
 from .models import AssignedCadre, CoursePage, Enrolment, LessonPage, LessonProgress, ScenarioRun
 from .search import search
-from .services import canonical, done_activities, required_activities
+from .services import canonical, course_of, done_activities, required_activities
 
 
 @dataclass(frozen=True)
@@ -124,8 +124,8 @@ def course_context(request, course: CoursePage) -> dict[str, Any]:
 def lesson_context(request, lesson: LessonPage) -> dict[str, Any]:
     """Per-activity state for the lesson's blocks (what the cadre already answered/finished)."""
     cadre = cadre_of(request.user)
-    progress = None
-    if cadre is not None:
+    progress = getattr(request, "course_progress", None)  # set by serve_lesson's visit
+    if progress is None and cadre is not None:
         progress = LessonProgress.objects.filter(
             enrolment__cadre=cadre, lesson=canonical(lesson)
         ).first()
@@ -148,7 +148,7 @@ def lesson_context(request, lesson: LessonPage) -> dict[str, Any]:
         "finished": finished,
         "required_count": len(required),
         "done_count": len(set(required) & finished),
-        "course": lesson.get_parent().specific,
+        "course": course_of(lesson),
     }
 
 

@@ -109,7 +109,7 @@ def serve_lesson(lesson: LessonPage, request, serve, *args, **kwargs):
         return redirect_to_login(request.get_full_path())
     cadre = cadre_of(request.user)
     if cadre is not None and not getattr(request, "is_preview", False):
-        services.visit(cadre, lesson)
+        request.course_progress = services.visit(cadre, lesson)
     return serve(request, *args, **kwargs)
 
 
