@@ -191,8 +191,9 @@ def required_activities(lesson: LessonPage) -> list[str]:
     return [child.id for child in lesson.body if child.block_type in INTERACTIVE]
 
 
-def done_activities(progress: LessonProgress) -> set[str]:
-    answered = set(progress.answers.values_list("block_id", flat=True))
+def done_activities(progress: LessonProgress, answered: set[str] | None = None) -> set[str]:
+    if answered is None:
+        answered = set(progress.answers.values_list("block_id", flat=True))
     finished = set(
         progress.runs.filter(finished_at__isnull=False).values_list("block_id", flat=True)
     )
