@@ -1,4 +1,5 @@
-"""Background work of the item bank: importing a confirmed question file."""
+"""Background work: importing a confirmed question file, closing expired attempts,
+calibrating a competency bank."""
 
 from __future__ import annotations
 
@@ -39,3 +40,21 @@ def import_question_file(import_id: int, job_id: str) -> dict:
     QuestionImport.objects.filter(pk=import_id).update(status=status, report=result.to_dict())
     finish_job(job_id, result.to_dict(), message=f"{result.imported} imported")
     return result.to_dict()
+
+
+@shared_task(acks_late=True)
+def close_expired_attempts() -> int:
+    """Grade running attempts past their deadline (beat: every minute). Idempotent: an attempt
+    is graded once whatever runs it first — this task, a late request or a second worker."""
+    from .attempts import close_expired
+
+    return close_expired()
+
+
+@shared_task(acks_late=True)
+def calibrate_competency_bank(run_id: int) -> str:
+    """Calibrate one competency bank from its graded attempts into the reserved run (a new
+    version); returns the run's status. Retrying a finished run changes nothing."""
+    from .calibration_runs import run_calibration
+
+    return run_calibration(run_id).status

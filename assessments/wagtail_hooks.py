@@ -148,3 +148,10 @@ def import_menu_item():
     return ImportMenuItem(
         _("Import questions"), reverse("question_files:upload"), icon_name="upload", order=310
     )
+
+
+@hooks.register("register_admin_viewset")
+def register_delivery():
+    from .delivery_admin import DeliveryGroup
+
+    return DeliveryGroup()

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -173,6 +174,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 200)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600_000)  # KiB
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 3600)
+# Periodic work (run `celery -A config beat` beside the worker).
+CELERY_BEAT_SCHEDULE = {
+    # Attempts whose time ran out while nobody was looking are graded with what was saved.
+    "assessments-close-expired": {
+        "task": "assessments.tasks.close_expired_attempts",
+        "schedule": 60.0,
+    },
+}
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 # With acks_late on Redis a task still running when the visibility timeout ends is delivered again.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 600}
@@ -313,6 +322,15 @@ SHUZHI_ROSTER_RETENTION_DAYS = env_int("SHUZHI_ROSTER_RETENTION_DAYS", 7)
 CELERY_BEAT_SCHEDULE["people-purge-roster-uploads"] = {
     "task": "people.tasks.purge_roster_uploads",
     "schedule": 6 * 3600,
+}
+
+# --- analytics ------------------------------------------------------------------------------------
+
+# New evidence queues its cadres; one refresh runs this many seconds after the first write.
+ANALYTICS_REFRESH_DEBOUNCE_S = env_int("ANALYTICS_REFRESH_DEBOUNCE_S", 30)
+CELERY_BEAT_SCHEDULE["analytics-refresh-all"] = {
+    "task": "analytics.tasks.refresh_all_task",
+    "schedule": crontab(hour=2, minute=30),  # nightly, Asia/Shanghai
 }
 
 # --- portal ---------------------------------------------------------------------------------------

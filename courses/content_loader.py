@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from wagtail.documents import get_document_model
-from wagtail.models import Collection, Locale, Page
+from wagtail.models import Collection, Locale, Page, Site
 
 from assessments.models.item import Item
 from competencies.models import Competency
@@ -203,10 +203,11 @@ class _Builder:
 
 
 def catalogue() -> CatalogueIndexPage:
-    """The catalogue page under the zh-Hans home page, with its English translation."""
-    from portal.demo import ensure_site_root
-
-    home = ensure_site_root()
+    """The catalogue page under the default site's home page, with its English translation."""
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None:
+        raise ValidationError("No default Wagtail site: run the migrations (or seed_demo) first.")
+    home = site.root_page
     page = CatalogueIndexPage.objects.child_of(home).first()
     if page is None:
         page = home.add_child(

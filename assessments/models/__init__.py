@@ -1,6 +1,10 @@
-"""The item bank: banks and categories, items with their versions, statistics, media, imports."""
+"""The item bank (banks, categories, items, versions, statistics, media, imports) and delivery
+(forms, cut scores, attempts, calibration versions)."""
 
+from .attempts import Attempt, AttemptItem, AttemptStatus, CloseReason, CompetencyResult
 from .bank import ItemBank, ItemCategory
+from .calibration import CalibrationRun, CalibrationStatus, ItemCalibration
+from .forms import AssessmentForm, CutScore, FeedbackPolicy, FormKind, FormSection
 from .item import (
     AcceptedAnswer,
     Item,
@@ -17,9 +21,22 @@ from .version import ItemStatistics, ItemVersion
 
 __all__ = [
     "AcceptedAnswer",
+    "AssessmentForm",
+    "Attempt",
+    "AttemptItem",
+    "AttemptStatus",
+    "CalibrationRun",
+    "CalibrationStatus",
+    "CloseReason",
+    "CompetencyResult",
+    "CutScore",
+    "FeedbackPolicy",
+    "FormKind",
+    "FormSection",
     "ImportStatus",
     "Item",
     "ItemBank",
+    "ItemCalibration",
     "ItemCategory",
     "ItemMedia",
     "ItemOption",

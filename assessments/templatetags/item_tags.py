@@ -23,3 +23,11 @@ def bilingual(entry: dict, field: str, language: str = "zh") -> str:
 @register.filter
 def percent(value) -> str:
     return "" if value is None else f"{float(value) * 100:g} %"
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template (None when absent); field values of a saved answer."""
+    if not isinstance(mapping, dict):
+        return None
+    return mapping.get(key)

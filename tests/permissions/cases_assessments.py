@@ -7,7 +7,7 @@ tools; Wagtail answers their requests for the bank by redirecting to the dashboa
 403 — tests/assessments/test_admin.py asserts they never get a page of the bank.
 """
 
-from .matrix import ANY, LOGIN, OK, Case
+from .matrix import ANY, DENIED, LOGIN, OK, Case, logged_in
 
 STAFF_ONLY = {"anonymous": LOGIN, "cadre_a": LOGIN, "hr_a": ANY, "trainer": OK, "admin": OK}
 
@@ -108,4 +108,135 @@ CASES = [
     ),
     Case("question_files:export", STAFF_ONLY, build=_with("bank", "bank_pk")),
     Case("question_files:excel_template", STAFF_ONLY),
+]
+
+
+# --- delivery: the cadre's pages and the admin of forms, cut scores and calibrations ---------
+
+OWN = {"anonymous": LOGIN, "cadre_a": OK, "hr_a": DENIED, "trainer": DENIED, "admin": DENIED}
+NOBODY = {"anonymous": LOGIN, "cadre_a": DENIED, "hr_a": DENIED, "trainer": DENIED, "admin": DENIED}
+
+
+def _delivery(world):
+    """A one-item bank, a form assigned to A's and B's cadres, a running attempt of each."""
+    from assessments import attempts
+    from assessments.demo import demo_form
+    from assessments.services import ItemRecord, get_bank, write_record
+
+    bank = get_bank("权限测试题库")
+    write_record(
+        ItemRecord(
+            name="权限测试题",
+            ref="PERM-1",
+            content={
+                "type": "single_choice",
+                "stem_zh": "<p>题干</p>",
+                "rationale_zh": "<p>解析</p>",
+                "options": [
+                    {"key": "A", "text_zh": "甲", "correct": True},
+                    {"key": "B", "text_zh": "乙", "correct": False},
+                ],
+            },
+            competency_codes=["D2.3"],
+            status="operational",
+        ),
+        bank,
+        source="authored",
+    )
+    form = demo_form(
+        "权限测试卷",
+        "fixed",
+        (("D2.3", 1),),
+        bank_name="权限测试题库",
+        cadres=[world.cadre_a, world.cadre_b],
+        attempts_allowed=5,
+    )
+    a = attempts.start_attempt(form, world.cadre_a)
+    b = attempts.start_attempt(form, world.cadre_b)
+    return form, a, b
+
+
+def _attempt(which: str, graded: bool = False, post: dict | None = None):
+    def build(world):
+        from assessments import attempts
+
+        _form, a, b = _delivery(world)
+        attempt = a if which == "a" else b
+        if graded:
+            attempts.submit(attempt.pk)
+        return {"attempt_id": attempt.pk}, "", post
+
+    return build
+
+
+def _start(world):
+    form, a, _b = _delivery(world)
+    from assessments import attempts
+
+    attempts.submit(a.pk)  # so that starting makes a new attempt
+    return {"form_id": form.pk}, "", {}
+
+
+def _admin_cases(
+    namespace: str, key, expect_list, expect_object, expect_change, expect_history=None
+) -> list[Case]:
+    expect_history = expect_history or expect_object
+    with_pk = lambda w: ({"pk": key(w)}, "", None)  # noqa: E731
+    return [
+        Case(f"{namespace}:index", expect_list),
+        Case(f"{namespace}:index_results", expect_list),
+        Case(f"{namespace}:add", expect_change),
+        Case(f"{namespace}:edit", expect_change, build=with_pk),
+        Case(f"{namespace}:delete", expect_change, build=with_pk),
+        Case(f"{namespace}:history", expect_history, build=with_pk),
+        Case(f"{namespace}:history_results", expect_history, build=with_pk),
+        Case(f"{namespace}:usage", expect_history, build=with_pk),
+        Case(f"{namespace}:inspect", expect_object, build=with_pk),
+    ]
+
+
+def _form_pk(world):
+    return _delivery(world)[0].pk
+
+
+def _cut_pk(world):
+    from assessments.demo import default_cut_scores
+    from assessments.models import CutScore
+
+    default_cut_scores()
+    return CutScore.objects.first().pk
+
+
+def _run_pk(world):
+    from assessments.calibration_runs import new_run
+    from competencies.models import Competency
+
+    form = _delivery(world)[0]
+    return new_run(form.bank_id, Competency.objects.get(code="D2.3").pk).pk
+
+
+FORM_STAFF = {"anonymous": LOGIN, "cadre_a": LOGIN, "hr_a": OK, "trainer": OK, "admin": OK}
+LOOK = {"anonymous": LOGIN, "cadre_a": LOGIN, "hr_a": DENIED, "trainer": OK, "admin": OK}
+ADMIN_EDITS = {"anonymous": LOGIN, "cadre_a": LOGIN, "hr_a": DENIED, "trainer": DENIED, "admin": OK}
+
+CASES += [
+    Case("assessments:my_assessments", logged_in()),
+    Case("assessments:start", OWN, build=_start, note="a form assigned to A's cadre"),
+    Case("assessments:take", OWN, build=_attempt("a"), note="A's attempt"),
+    Case("assessments:take", NOBODY, build=_attempt("b"), note="B's attempt"),
+    Case("assessments:autosave", OWN, build=_attempt("a", post={"positions": "1"}), note="A's"),
+    Case("assessments:autosave", NOBODY, build=_attempt("b", post={"positions": "1"}), note="B's"),
+    Case("assessments:submit", OWN, build=_attempt("a", post={}), note="A's attempt"),
+    Case("assessments:submit", NOBODY, build=_attempt("b", post={}), note="B's attempt"),
+    Case("assessments:result", OWN, build=_attempt("a", graded=True), note="A's attempt"),
+    Case("assessments:result", NOBODY, build=_attempt("b", graded=True), note="B's attempt"),
+    *_admin_cases(
+        "assessments_forms",
+        _form_pk,
+        FORM_STAFF,
+        FORM_STAFF,
+        {**FORM_STAFF, "hr_a": ANY},
+    ),
+    *_admin_cases("assessments_cut_scores", _cut_pk, LOOK, LOOK, ADMIN_EDITS, ADMIN_EDITS),
+    *_admin_cases("assessments_calibrations", _run_pk, LOOK, LOOK, ADMIN_EDITS, ADMIN_EDITS),
 ]

@@ -74,6 +74,10 @@ PROJECT_NAMESPACES = (
     "question_files",
     "item_versions",
     "roster_import",  # the roster import's Wagtail admin views (people.roster_admin)
+    # Delivery's admin: forms (targeting), cut scores, calibration versions.
+    "assessments_forms",
+    "assessments_cut_scores",
+    "assessments_calibrations",
 )
 # Named project URLs outside those namespaces.
 PROJECT_TOP_LEVEL = ("healthz",)
