@@ -89,12 +89,14 @@ def own_attempt(user: AbstractBaseUser | AnonymousUser, attempt_id: int) -> Atte
     )
 
 
-def passed_form(cadre: Cadre | int, form_id: int) -> bool:
-    """Whether the cadre has a graded attempt at the form that reached its pass mark."""
+def passed_form(cadre: Cadre | int, form_id: int, *, min_percent: float | None = None) -> bool:
+    """Whether the cadre has a graded attempt at the form that reached its pass mark — or,
+    given ``min_percent`` (a course's own stricter or looser mark), that scored at least it."""
     cadre_id = cadre if isinstance(cadre, int) else cadre.pk
-    return Attempt.objects.filter(
-        cadre_id=cadre_id, form_id=form_id, status=AttemptStatus.GRADED, passed=True
-    ).exists()
+    graded = Attempt.objects.filter(cadre_id=cadre_id, form_id=form_id, status=AttemptStatus.GRADED)
+    if min_percent is None:
+        return graded.filter(passed=True).exists()
+    return graded.filter(percent__gte=min_percent).exists()
 
 
 def feedback_shown(attempt: Attempt, *, now=None) -> tuple[bool, bool]:

@@ -76,14 +76,21 @@ class CoursePage(Page):
     prerequisites = ParentalManyToManyField(
         "self", blank=True, symmetrical=False, verbose_name=_("prerequisites")
     )
-    assessment_form_id = models.PositiveIntegerField(
-        _("attached assessment form (id)"),
+    assessment_form = models.ForeignKey(
+        "assessments.AssessmentForm",
+        verbose_name=_("attached assessment"),
         null=True,
         blank=True,
-        help_text=_("Optional: the course completes only once this form is passed."),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Optional: the course completes only once this assessment is passed."),
     )
     pass_mark = models.PositiveSmallIntegerField(
-        _("pass mark (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+        _("pass mark (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Optional: the score the attached assessment needs; empty: its own pass mark."),
     )
     # Chinese text segmented by jieba (courses.search), so plain word matching finds 数字素养
     # inside a longer sentence. Rebuilt on every save.
@@ -110,7 +117,7 @@ class CoursePage(Page):
                 FieldPanel("credit_hours"),
                 FieldPanel("required"),
                 FieldPanel("prerequisites"),
-                FieldPanel("assessment_form_id"),
+                FieldPanel("assessment_form"),
                 FieldPanel("pass_mark"),
             ],
             heading=_("Credit and completion"),

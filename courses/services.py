@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
+from assessments.selectors import passed_form
 from competencies.models import EvidenceSource
 from competencies.services import Observation, record_evidence
 from people.models import Cadre
@@ -217,14 +218,19 @@ def _update_completion(progress: LessonProgress) -> None:
 
 
 def passed_assessment(cadre: Cadre, course: CoursePage) -> bool:
-    """Whether the course's attached assessment form (if any) is passed: the one hook to the
-    assessments app. Uses ``assessments.selectors.passed_form`` once it exists."""
+    """Whether the course's attached assessment form (if any) is passed."""
     if course.assessment_form_id is None:
         return True
-    from assessments import selectors
+    return passed_form(cadre, course.assessment_form_id, min_percent=course.pass_mark)
 
-    passed_form = getattr(selectors, "passed_form", None)
-    return bool(passed_form and passed_form(cadre, course.assessment_form_id))
+
+def complete_after_assessment(cadre_id: int, form_id: int) -> int:
+    """A passed form may be the last thing a course waited for: complete those enrolments.
+    Returns how many courses this completed."""
+    waiting = Enrolment.objects.filter(
+        cadre_id=cadre_id, completed_at__isnull=True, course__assessment_form_id=form_id
+    )
+    return sum(complete_course_if_done(enrolment) for enrolment in waiting)
 
 
 @transaction.atomic
