@@ -105,7 +105,7 @@ def _baseline_grade(attempt) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from assessments.grading import _theta, cut_scores
+    from assessments.grading import _thetas, cut_scores
     from assessments.models import AttemptItem, CompetencyResult
     from assessments.parameters import parameters_for
     from assessments.scoring import score
@@ -129,7 +129,7 @@ def _baseline_grade(attempt) -> None:
         codes = {s.competency_id: s.competency.code for s in slots}
         cuts = cut_scores(list(groups), codes)
         for competency_id, group in groups.items():
-            theta, se, _cal = _theta(group, params)
+            ((theta, se, _cal),) = _thetas([group], params)  # one call per competency
             level = cuts[competency_id].classify(theta, se)
             CompetencyResult.objects.create(
                 attempt=attempt,

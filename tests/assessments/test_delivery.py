@@ -120,7 +120,7 @@ def test_answers_after_the_deadline_are_refused_and_the_attempt_closed(world, ba
     answers = key_answers(attempt)
     first = min(answers)
     svc.save_answers(attempt.pk, {first: answers[first]}, now=start + timedelta(minutes=5))
-    with pytest.raises(svc.AttemptClosed, match="deadline"):
+    with pytest.raises(svc.AttemptClosed, match="截止"):
         svc.save_answers(attempt.pk, answers, now=start + timedelta(minutes=10, seconds=1))
     attempt.refresh_from_db()
     assert attempt.status == AttemptStatus.GRADED and attempt.close_reason == CloseReason.DEADLINE
