@@ -1,5 +1,6 @@
 """Read paths of delivery: who a form reaches, a cadre's forms and attempts, and what other
-apps may ask (``passed_form`` for the courses app's completion rule)."""
+apps may ask (``passed_form`` for the courses app's completion rule, ``item_version_for_ref``
+for its knowledge checks)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from people.scope import scope_for
 from people.selectors import targeted_cadres
 
 from .models import AssessmentForm, Attempt, AttemptStatus, FeedbackPolicy
+from .models.item import Item, ItemStatus
+from .models.version import ItemVersion
 
 
 def reached_cadres(form: AssessmentForm) -> QuerySet[Cadre]:
@@ -109,3 +112,14 @@ def feedback_shown(attempt: Attempt, *, now=None) -> tuple[bool, bool]:
     if policy == FeedbackPolicy.AFTER_CLOSE:
         return closed, closed
     return False, False
+
+
+def item_version_for_ref(ref: str) -> ItemVersion | None:
+    """The current version of the bank item with reference ``ref`` (e.g. "M04-MC-1"), if the
+    item may be delivered (pilot or operational) — a draft or retired item is not offered."""
+    item = (
+        Item.objects.filter(ref=ref, status__in=(ItemStatus.PILOT, ItemStatus.OPERATIONAL))
+        .select_related("current_version")
+        .first()
+    )
+    return item.current_version if item is not None else None

@@ -1,12 +1,16 @@
-"""Certificate PDFs: one WeasyPrint document per certificate (naive) against one document per
-chunk split with pypdf (batched), in the same process.
+"""Certificate PDFs: one WeasyPrint document per certificate (naive) against batch rendering
+(batched: layered rendering, stamping.py — the template laid out once, each certificate's value
+lines laid out again and drawn over the shared background), in the same process.
 
     .venv/bin/python benchmarks/certificates.py [--quick] [--n N] [--chunk C]
 
 The two modes run in alternating rounds over the same certificates, so a busy machine slows both
-alike. Figures are wall-clock certificates per second and their ratio; CPU-time figures are
+alike; each round of the batched mode is one batch (``render_in_chunks``), as a Celery task
+renders it. Figures are wall-clock certificates per second and their ratio; CPU-time figures are
 printed beside them (steadier on a shared machine). Peak memory is the resident set's high-water
-mark of each mode, reset between modes. The last line is one JSON object.
+mark of each mode, reset between modes. Sameness: every batched certificate of the last round
+carries the same text as its naive twin, and a sample is rasterised (pypdfium2, 100 dpi) and
+compared pixel for pixel. The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ from certificates.codes import format_code, new_code  # noqa: E402
 from certificates.demo import DEFAULT_CSS, DEFAULT_HTML  # noqa: E402
 from certificates.models import CertificateTemplate  # noqa: E402
 from certificates.preview import sample  # noqa: E402
-from certificates.rendering import render_in_chunks, render_pdf  # noqa: E402
+from certificates.rendering import render_pdf  # noqa: E402
+from certificates.stamping import render_in_chunks  # noqa: E402
 from certificates.wording import verify_url  # noqa: E402
 
 SURNAMES = (
@@ -99,6 +104,25 @@ def text(pdf: bytes) -> str:
     return PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
 
 
+def same_pixels(pairs) -> bool | None:
+    """Whether each (naive, batched) pair rasterises to the same pixels (None: no pypdfium2)."""
+    try:
+        import pypdfium2
+        from PIL import ImageChops
+    except ImportError:
+        return None
+
+    def raster(pdf: bytes):
+        return pypdfium2.PdfDocument(pdf)[0].render(scale=100 / 72).to_pil().convert("RGB")
+
+    return all(ImageChops.difference(raster(a), raster(b)).getbbox() is None for a, b in pairs)
+
+
+def stamped(pdf: bytes) -> bool:
+    """Written by stamping's page writer (pdfpages.py) rather than split from a document."""
+    return b"<</Type /Catalog /Pages 2 0 R>>" in pdf[:80]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="200 certificates (default 1,000)")
@@ -144,6 +168,10 @@ def main() -> None:
         text(a) == text(b) for a, b in zip(outputs["naive"], outputs["batched"], strict=True)
     )
     assert len(outputs["naive"]) == len(last) and same, "batched output differs from naive"
+    pairs = list(zip(outputs["naive"], outputs["batched"], strict=True))
+    sample = pairs[:: max(1, len(pairs) // 8)]
+    pixels = same_pixels(sample)
+    assert pixels is not False, "batched certificates do not rasterise like naive ones"
 
     naive_per_s = n / totals["naive"]["wall"]
     batched_per_s = n / totals["batched"]["wall"]
@@ -164,6 +192,10 @@ def main() -> None:
         "pdf_kb_naive": round(totals["naive"]["bytes"] / n / 1024, 1),
         "pdf_kb_batched": round(totals["batched"]["bytes"] / n / 1024, 1),
         "same_text": same,
+        "same_pixels": pixels,
+        "pixels_compared": len(sample) if pixels is not None else 0,
+        "stamped": sum(stamped(pdf) for pdf in outputs["batched"]),
+        "stamped_of": len(outputs["batched"]),
         "targets": {"ratio": 20, "batched_per_s": 40},
     }
     for mode in modes:
@@ -174,6 +206,10 @@ def main() -> None:
             f"peak RSS {result['peak_rss_mb_' + mode]} MB)"
         )
     print(f"ratio:   {result['ratio']} (CPU time: {result['cpu_ratio']})")
+    print(
+        f"same text: {same}; same pixels: {pixels} ({result['pixels_compared']} compared); "
+        f"stamped {result['stamped']} of {result['stamped_of']} in the last round"
+    )
     print(json.dumps(result, ensure_ascii=False))
 
 

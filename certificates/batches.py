@@ -21,8 +21,8 @@ from people.models import OrgUnit
 from people.scope import scope_for
 
 from .models import AchievementKind, AchievementRecord, Certificate, IssuanceRule, private_storage
-from .rendering import render_in_chunks
 from .services import issue, store_pdf
+from .stamping import render_in_chunks
 from .wording import printed
 
 BATCH_KIND = "certificates.batch"

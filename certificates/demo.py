@@ -20,7 +20,8 @@ DEFAULT_TEMPLATE_NAME = "默认证书（中英文）"
 
 # Few elements on purpose: WeasyPrint's cost per page grows with the number of elements (styles
 # are computed per element and pseudo-element), so lines share an element where they can
-# (white-space: pre-line, ::first-line, ::after) and batches stay fast.
+# (white-space: pre-line, ::first-line, ::after). Every paragraph holding a value breaks its
+# lines explicitly (pre-line), so a batch is stamped (stamping.py) rather than laid out per page.
 DEFAULT_HTML = """<div class="frame">
 <p class="issuer">{issuer}
 {issuer_en}</p>
@@ -28,8 +29,8 @@ DEFAULT_HTML = """<div class="frame">
 <p class="lead"><b>{holder_name}</b>同志：经考核合格，完成{kind}，特发此证。</p>
 <p class="achievement">{achievement}
 {level}　{credit_hours}</p>
-<p class="en">This is to certify that {holder_name} has achieved {kind_en}: {achievement_en}.
-{level_en} {credit_hours_en}</p>
+<p class="en">This is to certify that {holder_name} has achieved {kind_en}:
+{achievement_en}. {level_en} {credit_hours_en}</p>
 <div class="verify">{qr_code}扫码核验 · Scan to verify
 验证码 {code}
 证书编号 No. {serial}</div>
@@ -56,7 +57,8 @@ h1::after { content: "CERTIFICATE"; display: block; margin: 1mm 52mm 0 calc(52mm
 .achievement { white-space: pre-line; margin-top: 7mm; font-size: 13pt; line-height: 1.7;
   color: #3b4654; }
 .achievement::first-line { font-size: 21pt; font-weight: bold; color: #1d3557; }
-.en { margin: 4mm 10mm 0; font-size: 9pt; line-height: 1.6; color: #5b6573; }
+.en { white-space: pre-line; margin: 4mm 10mm 0; font-size: 9pt; line-height: 1.6;
+  color: #5b6573; }
 .verify { position: absolute; left: 14mm; bottom: 11mm; width: 120mm; text-align: left;
   white-space: pre-line; font-size: 7.5pt; line-height: 1.9; color: #5b6573; }
 .verify .qr { float: left; width: 23mm; margin-right: 4mm; }

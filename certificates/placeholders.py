@@ -35,6 +35,9 @@ PLACEHOLDERS = {
     "seal": _("the seal image"),
 }
 MARKUP_PLACEHOLDERS = frozenset({"qr_code", "seal"})
+# Every filled value is wrapped in this element (unknown to HTML, so inline and unstyled, and
+# outside what authors may write): layered rendering (stamping.py) finds each value's box by it.
+VALUE_TAG = "shuzhi-value"
 _TOKEN = re.compile(r"\{\{|\}\}|\{([a-z_]+)\}")
 
 
@@ -43,14 +46,17 @@ def placeholder_names(html: str) -> set[str]:
 
 
 def fill(html: str, values: Mapping[str, str], markup: Mapping[str, SafeString]) -> str:
-    """``html`` with every placeholder replaced; text values escaped, markup inserted as is."""
+    """``html`` with every placeholder replaced; text values escaped, markup inserted as is, each
+    wrapped in a ``<shuzhi-value name="…">`` element."""
 
     def replace(match: re.Match) -> str:
         name = match.group(1)
         if name is None:  # "{{" or "}}": a literal brace
             return match.group(0)[0]
         if name in MARKUP_PLACEHOLDERS:
-            return str(markup.get(name, ""))
-        return escape(values.get(name, ""))
+            content = str(markup.get(name, ""))
+        else:
+            content = escape(values.get(name, ""))
+        return f'<{VALUE_TAG} name="{name}">{content}</{VALUE_TAG}>'
 
     return _TOKEN.sub(replace, html)

@@ -1,17 +1,17 @@
-"""PDF rendering with WeasyPrint: local resources only, one document per batch, split by pypdf.
+"""PDF rendering with WeasyPrint: local resources only; the per-document path.
 
-Most of the cost of a WeasyPrint document is fixed (fonts, style resolution, layout setup), so a
-batch is rendered as ONE multi-page document and split into one PDF per certificate; each
-certificate starts at its own anchor, so a certificate that runs over a page stays whole.
+``render_pdfs`` renders certificates as ONE multi-page WeasyPrint document and splits it into one
+PDF per certificate (each starts at its own anchor, so one that runs over a page stays whole).
+It renders a single certificate (issuance, the admin's preview), and in batches whatever layered
+rendering (stamping.py) does not stamp.
 """
 
 from __future__ import annotations
 
-import gc
 import io
 import mimetypes
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -100,12 +100,23 @@ def qr_markup(url: str) -> SafeString:
     """The QR code of ``url`` as a tiny PNG (one pixel per module, drawn without smoothing),
     wrapped in a link to the same address. A PNG rather than SVG: WeasyPrint parses SVG paths in
     Python, which cost more than the rest of a certificate page."""
-    # A fixed mask skips segno's evaluation of all eight (valid per ISO/IEC 18004; ~3× faster).
-    qr = segno.make(url, error="m", mask=0, boost_error=False)
-    src = qr.png_data_uri(scale=1, border=2, dark="#1a1f29")
     return mark_safe(
-        f'<a class="qr" href="{escape(url)}"><img class="qr-code" src="{src}" alt=""></a>'
+        f'<a class="qr" href="{escape(url)}"><img class="qr-code" src="{qr_data_uri(url)}" alt="">'
+        "</a>"
     )
+
+
+QR_DARK, QR_BORDER = "#1a1f29", 2
+
+
+def qr_code(url: str) -> segno.QRCode:
+    # A fixed mask skips segno's evaluation of all eight (valid per ISO/IEC 18004; ~3× faster).
+    return segno.make(url, error="m", mask=0, boost_error=False)
+
+
+def qr_data_uri(url: str) -> str:
+    """The QR code of ``url`` as a PNG ``data:`` URI, one pixel per module."""
+    return qr_code(url).png_data_uri(scale=1, border=QR_BORDER, dark=QR_DARK)
 
 
 def seal_markup(template: CertificateTemplate, *, screen: bool = False) -> SafeString:
@@ -188,15 +199,22 @@ def render_pdfs(
     )
     if [index for index, _page in starts] != list(range(len(items))):
         raise RuntimeError("a certificate did not reach the rendered document")
-    reader = PdfReader(io.BytesIO(document.write_pdf()))
-    bounds = [page for _index, page in starts] + [len(reader.pages)]
+    pdf = document.write_pdf()
+    firsts = [page for _index, page in starts]
+    ranges = list(zip(firsts, [*firsts[1:], len(document.pages)], strict=True))
+    return split_pdf(pdf, ranges, [item.serial or "certificate" for item in items])
+
+
+def split_pdf(pdf: bytes, ranges: Sequence[tuple[int, int]], titles: Sequence[str]) -> list[bytes]:
+    """One PDF per (first, end) page range of ``pdf``, titled."""
+    reader = PdfReader(io.BytesIO(pdf))
     out = []
-    for (index, first), last in zip(starts, bounds[1:], strict=True):
+    for (first, last), title in zip(ranges, titles, strict=True):
         writer = PdfWriter()
         for page in reader.pages[first:last]:
             _keep_own_resources(page)
             writer.add_page(page)
-        writer.add_metadata({"/Title": items[index].serial or "certificate", "/Producer": "Shuzhi"})
+        writer.add_metadata({"/Title": title, "/Producer": "Shuzhi"})
         buffer = io.BytesIO()
         writer.write(buffer)
         out.append(buffer.getvalue())
@@ -228,18 +246,3 @@ def render_pdf(
     names: dict[int, tuple[str, str]] | None = None,
 ) -> bytes:
     return render_pdfs(template, [item], names)[0]
-
-
-def render_in_chunks(
-    template: CertificateTemplate,
-    items: Sequence[Printed],
-    chunk: int | None = None,
-    names: dict[int, tuple[str, str]] | None = None,
-) -> Iterator[tuple[int, list[bytes]]]:
-    """(offset, PDFs) per chunk; memory is released after each (WeasyPrint grows otherwise)."""
-    size = chunk or settings.CERTIFICATES_BATCH_CHUNK
-    names = level_names() if names is None else names
-    for start in range(0, len(items), size):
-        pdfs = render_pdfs(template, items[start : start + size], names)
-        gc.collect()
-        yield start, pdfs

@@ -9,6 +9,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from competencies.selectors import competency_names
+from courses.selectors import course_summary
 
 from . import batches
 from .models import AchievementKind
@@ -47,10 +48,6 @@ def level_certified_task(cadre_id: int, competency_code: str, level: int, attemp
 
 @shared_task(acks_late=True)
 def course_completed_task(cadre_id: int, course_id: int, completed_at: str | None = None) -> None:
-    # Courses publishes course_summary() in its selectors (merged separately): see
-    # docs/certificates.md, "After the courses branch lands".
-    from courses.selectors import course_summary
-
     course = course_summary(course_id)
     if course is None:
         return

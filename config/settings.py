@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -323,11 +324,35 @@ CELERY_BEAT_SCHEDULE["people-purge-roster-uploads"] = {
     "schedule": 6 * 3600,
 }
 
+# --- analytics ------------------------------------------------------------------------------------
+
+# New evidence queues its cadres; one refresh runs this many seconds after the first write.
+ANALYTICS_REFRESH_DEBOUNCE_S = env_int("ANALYTICS_REFRESH_DEBOUNCE_S", 30)
+CELERY_BEAT_SCHEDULE["analytics-refresh-all"] = {
+    "task": "analytics.tasks.refresh_all_task",
+    "schedule": crontab(hour=2, minute=30),  # nightly, Asia/Shanghai
+}
+
 # --- portal ---------------------------------------------------------------------------------------
 
 # Show the demo logins (and their shared password) on the home and login pages. On by default
 # only in DEBUG; a production site never shows them, whatever data it holds.
 SHUZHI_DEMO_LOGINS = env_bool("SHUZHI_DEMO_LOGINS", DEBUG)
+
+# --- Courses -------------------------------------------------------------------------------------
+
+# Credit hours (学时) a cadre should earn each calendar year (My learning shows progress).
+SHUZHI_ANNUAL_CREDIT_HOURS = env_int("SHUZHI_ANNUAL_CREDIT_HOURS", 50)
+# Active-time rule (docs/courses.md): a heartbeat adds the time since the previous one, at most
+# the cap; a gap longer than the idle limit adds nothing. The browser beats every 30 s.
+SHUZHI_COURSES_HEARTBEAT_CAP = env_int("SHUZHI_COURSES_HEARTBEAT_CAP", 45)
+SHUZHI_COURSES_IDLE_LIMIT = env_int("SHUZHI_COURSES_IDLE_LIMIT", 90)
+# Assigned cadres get one email reminder when the deadline is this many days away or fewer.
+SHUZHI_COURSES_REMINDER_DAYS = env_int("SHUZHI_COURSES_REMINDER_DAYS", 7)
+CELERY_BEAT_SCHEDULE["courses-deadline-reminders"] = {
+    "task": "courses.tasks.send_deadline_reminders",
+    "schedule": 24 * 3600,
+}
 
 # --- Certificates --------------------------------------------------------------------------------
 

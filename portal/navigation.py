@@ -25,6 +25,7 @@ MAIN_NAV = [
     NavItem(_("Assessments"), "assessments:my_assessments", "cadre"),
     NavItem(_("Dashboards"), "analytics:dashboard", "hr"),
     NavItem(_("People"), "people:cadre_list", "hr"),
+    NavItem(_("Assignments"), "courses:assignments", "hr"),
     NavItem(_("Certificates"), "certificates:mine", "cadre"),
     NavItem(_("Authoring"), "wagtailadmin_home", "trainer"),
 ]

@@ -9,6 +9,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from certificates.selectors import my_certificates
+from courses.selectors import my_learning as learning_of
 from people.selectors import cadre_of
 from people.services import set_elder_mode
 
@@ -52,5 +54,13 @@ def elder_mode(request):
 
 @login_required
 def my_learning(request):
-    """A cadre's own page: who they are and, as the feature apps fill it, what to learn next."""
-    return render(request, "portal/my_learning.html", {"cadre": cadre_of(request.user)})
+    """A cadre's own page: assigned courses, progress, credit hours, certificates and radar."""
+    return render(
+        request,
+        "portal/my_learning.html",
+        {
+            "cadre": cadre_of(request.user),
+            "learning": learning_of(request.user),
+            "certificates": my_certificates(request.user)[:10],
+        },
+    )

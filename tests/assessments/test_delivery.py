@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assessments import attempts as svc
 from assessments.models import (
@@ -100,10 +100,11 @@ def test_second_tab_start_returns_the_running_attempt(world, bank):
 def test_attempts_window_and_assignment_are_enforced(world, bank):
     form = fixed_form(world, attempts_allowed=1)
     svc.submit(svc.start_attempt(form, world.cadre_a).pk)
-    with pytest.raises(svc.DeliveryError, match=""):
-        svc.start_attempt(form, world.cadre_a)
-    with pytest.raises(svc.DeliveryError):
-        svc.start_attempt(form, world.cadre_b)  # not assigned
+    with translation.override("en"):
+        with pytest.raises(svc.DeliveryError, match="used all your attempts"):
+            svc.start_attempt(form, world.cadre_a)
+        with pytest.raises(svc.DeliveryError, match="not assigned to you"):
+            svc.start_attempt(form, world.cadre_b)
     form.attempts_allowed = 5
     form.closes_at = timezone.now() - timedelta(minutes=1)
     form.opens_at = timezone.now() - timedelta(days=1)
@@ -120,7 +121,7 @@ def test_answers_after_the_deadline_are_refused_and_the_attempt_closed(world, ba
     answers = key_answers(attempt)
     first = min(answers)
     svc.save_answers(attempt.pk, {first: answers[first]}, now=start + timedelta(minutes=5))
-    with pytest.raises(svc.AttemptClosed, match="截止"):
+    with translation.override("en"), pytest.raises(svc.AttemptClosed, match="deadline"):
         svc.save_answers(attempt.pk, answers, now=start + timedelta(minutes=10, seconds=1))
     attempt.refresh_from_db()
     assert attempt.status == AttemptStatus.GRADED and attempt.close_reason == CloseReason.DEADLINE

@@ -30,7 +30,7 @@ def test_trainer_previews_a_template_live(client, world, template):
     edited = _form(template, body_html="<p class='x'>{holder_name} · {achievement}</p>")
     assert client.post(url, edited).json()["is_valid"] is True
     html = client.get(url).content.decode()
-    assert "欧阳明华 · D2.3 数据分析与解读" in html
+    assert '欧阳明华</shuzhi-value> · <shuzhi-value name="achievement">D2.3 数据分析与解读' in html
     assert "@page { size: A4 landscape" in html
     pdf = client.get(url, {"mode": "pdf"})
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")

@@ -43,12 +43,15 @@ def test_placeholder_values_are_escaped():
         {"holder_name": "<script>alert(1)</script>", "achievement": "A & B"},
         {},
     )
-    assert html == "<p>&lt;script&gt;alert(1)&lt;/script&gt; · A &amp; B</p>"
+    assert html == (
+        '<p><shuzhi-value name="holder_name">&lt;script&gt;alert(1)&lt;/script&gt;</shuzhi-value>'
+        ' · <shuzhi-value name="achievement">A &amp; B</shuzhi-value></p>'
+    )
 
 
 def test_literal_braces_and_markup_placeholders():
     html = fill("{{x}} {qr_code}", {}, {"qr_code": "<img alt=''>"})
-    assert html == "{x} <img alt=''>"
+    assert html == "{x} <shuzhi-value name=\"qr_code\"><img alt=''></shuzhi-value>"
 
 
 def test_author_html_is_limited():

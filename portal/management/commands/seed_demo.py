@@ -4,12 +4,21 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from analytics.receivers import refresh_deferred
+from analytics.refresh import backfill_snapshots, refresh_all
 from assessments.demo import seed_forms, seed_items
 from certificates.demo import seed_certificates
 from competencies.demo import seed_evidence
 from competencies.framework_io import load_bundled_framework
+from courses.demo import seed_courses
 from people.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts, seed_cadres, seed_organisation
 from portal.demo import seed_home_page
+
+
+def _deferred(step, *args):
+    """Bulk evidence queues its cadres; the analytics step below refreshes once for all."""
+    with refresh_deferred():
+        return step(*args)
 
 
 class Command(BaseCommand):
@@ -27,13 +36,18 @@ class Command(BaseCommand):
             ("organisation", lambda: f"{seed_organisation()} units created"),
             ("cadres", lambda: f"{seed_cadres(cadres, seed)} cadres created"),
             ("demo accounts", lambda: f"{len(seed_accounts())} accounts"),
-            ("evidence", lambda: f"{seed_evidence(seed)} evidence rows written"),
+            ("evidence", lambda: f"{_deferred(seed_evidence, seed)} evidence rows written"),
+            (
+                "analytics",
+                lambda: f"{refresh_all()} summary rows, {len(backfill_snapshots())} past quarters",
+            ),
             ("home page", lambda: seed_home_page()),
             (
                 "item bank",
                 lambda: "{created} items created, {updated} checked".format(**seed_items()),
             ),
             ("forms", lambda: seed_forms()),
+            ("courses", lambda: seed_courses()),
             ("certificates", lambda: seed_certificates()),
         ]
         for name, step in steps:
