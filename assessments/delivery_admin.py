@@ -9,7 +9,11 @@ the form is delivered, so a position or level chosen by an HR officer reaches on
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import (
@@ -21,7 +25,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import CreateView
-from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from people.models import AdminLevel
@@ -110,6 +114,33 @@ FORM_PANELS = [
 ]
 
 
+def item_analysis(request, pk: int):
+    """The form's item-analysis report (permission ``view_item_analysis``)."""
+    from .item_analysis import form_report
+
+    if not request.user.has_perm("assessments.view_item_analysis"):
+        raise PermissionDenied
+    form = get_object_or_404(AssessmentForm, pk=pk)
+    return render(
+        request,
+        "assessments/admin/item_analysis.html",
+        {"form": form, "report": form_report(form)},
+    )
+
+
+class ItemAnalysisViewSet(ViewSet):
+    name = "assessments_item_analysis"
+    url_prefix = "assessments/item-analysis"
+
+    def get_urlpatterns(self):
+        return [path("<int:pk>/", item_analysis, name="form")]
+
+
+def _analysis_link(form: AssessmentForm) -> str:
+    url = reverse("assessments_item_analysis:form", args=[form.pk])
+    return format_html('<a href="{}">{}</a>', url, _("Item analysis"))
+
+
 class AssessmentFormViewSet(ModelViewSet):
     model = AssessmentForm
     name = "assessments_forms"
@@ -117,7 +148,14 @@ class AssessmentFormViewSet(ModelViewSet):
     icon = "form"
     menu_label = _("Assessment forms")
     edit_handler = ObjectList(FORM_PANELS, base_form_class=AssessmentFormForm)
-    list_display = ["title_zh", "kind", "bank", "is_published", "closes_at"]
+    list_display = [
+        "title_zh",
+        "kind",
+        "bank",
+        "is_published",
+        "closes_at",
+        Column("analysis", label=_("Item analysis"), accessor=_analysis_link),
+    ]
     list_filter = ["kind", "is_published"]
     search_fields = ["title_zh", "title_en"]
     search_backend_name = None
