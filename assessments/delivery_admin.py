@@ -45,10 +45,26 @@ class AssessmentFormForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.for_user
+        self._kept: dict[str, list] = {}
         if user is not None and "target_units" in self.fields:
             scope = scope_for(user)
-            self.fields["target_units"].queryset = scope.units().order_by("path")
-            self.fields["target_cadres"].queryset = scope.cadres().order_by("employee_no")
+            offered = {
+                "target_units": scope.units().order_by("path"),
+                "target_cadres": scope.cadres().order_by("employee_no"),
+            }
+            for name, queryset in offered.items():
+                self.fields[name].queryset = queryset
+                # Targets outside the editor's scope (set by someone else) stay as they are.
+                current = getattr(self.instance, name).all() if self.instance.pk else []
+                allowed = set(queryset.filter(pk__in=[x.pk for x in current]))
+                self._kept[name] = [x for x in current if x not in allowed]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, kept in self._kept.items():
+            if name in cleaned:
+                cleaned[name] = [*cleaned[name], *kept]
+        return cleaned
 
     def save(self, commit=True):
         instance = super().save(commit=False)
@@ -161,6 +177,24 @@ class AssessmentFormViewSet(ModelViewSet):
     search_backend_name = None
     copy_view_enabled = False
     inspect_view_enabled = True
+    # Named cadres are personal data: the inspect page lists the rest of the targeting only
+    # (the edit form offers cadres within the editor's scope).
+    inspect_view_fields = [
+        "title_zh",
+        "title_en",
+        "kind",
+        "bank",
+        "is_published",
+        "opens_at",
+        "closes_at",
+        "time_limit_minutes",
+        "attempts_allowed",
+        "pass_mark",
+        "feedback_policy",
+        "target_units",
+        "target_positions",
+        "target_levels",
+    ]
 
 
 class CutScoreViewSet(ModelViewSet):
