@@ -28,10 +28,11 @@ from wagtail.admin.views.generic import CreateView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from competencies.models import Competency
 from people.models import AdminLevel
 from people.scope import scope_for
 
-from .models import AssessmentForm, CalibrationRun, CutScore
+from .models import AssessmentForm, CalibrationRun, CutScore, ItemBank
 
 
 class AssessmentFormForm(WagtailAdminModelForm):
@@ -149,7 +150,47 @@ class ItemAnalysisViewSet(ViewSet):
     url_prefix = "assessments/item-analysis"
 
     def get_urlpatterns(self):
-        return [path("<int:pk>/", item_analysis, name="form")]
+        return [
+            path("<int:pk>/", item_analysis, name="form"),
+            path("angoff/", angoff, name="angoff"),
+        ]
+
+
+class AngoffForm(forms.Form):
+    bank = forms.ModelChoiceField(label=_("item bank"), queryset=ItemBank.objects.all())
+    competency = forms.ModelChoiceField(
+        label=_("competency"),
+        queryset=Competency.objects.filter(domain__framework__is_current=True).order_by("code"),
+    )
+    ratings = forms.CharField(
+        label=_("ratings"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "One line per judge, one number per item in the order listed: the probability that "
+            "a borderline candidate answers the item right."
+        ),
+    )
+
+
+def angoff(request):
+    """Modified-Angoff worksheet (administrators): the panel's cut on raw and θ scales."""
+    from .angoff import panel_cut, parse_ratings, worksheet_items
+
+    if not request.user.has_perm("assessments.change_cutscore"):
+        raise PermissionDenied
+    form = AngoffForm(request.GET or None)
+    context: dict = {"form": form}
+    if form.is_valid():
+        items = worksheet_items(form.cleaned_data["bank"], form.cleaned_data["competency"].pk)
+        context["items"] = items
+        if items and form.cleaned_data["ratings"]:
+            try:
+                ratings = parse_ratings(form.cleaned_data["ratings"], len(items))
+                context["cut"], context["calibrated"] = panel_cut(items, ratings)
+            except ValueError as exc:
+                context["error"] = str(exc)
+    return render(request, "assessments/admin/angoff.html", context)
 
 
 def _analysis_link(form: AssessmentForm) -> str:

@@ -53,3 +53,27 @@ def test_report_flags_an_item_that_does_not_discriminate(world, client):
     client.force_login(world.trainer)
     page = client.get(reverse("assessments_item_analysis:form", args=[form.pk]))
     assert page.status_code == 200 and "negative-discrimination" in page.content.decode()
+
+
+def test_angoff_worksheet_computes_the_panel_cut(world, client):
+    load_bank()
+    from assessments.angoff import worksheet_items
+    from assessments.services import get_bank
+    from competencies.models import Competency
+
+    bank = get_bank("数智胜任力题库")
+    competency = Competency.objects.get(code="D2.3", domain__framework__is_current=True)
+    n = len(worksheet_items(bank, competency.pk))
+    ratings = "\n".join([" ".join(["0.6"] * n), " ".join(["0.5"] * n)])
+    client.force_login(world.admin)
+    page = client.get(
+        reverse("assessments_item_analysis:angoff"),
+        {"bank": bank.pk, "competency": competency.pk, "ratings": ratings},
+    )
+    body = page.content.decode()
+    assert page.status_code == 200 and f"{0.55 * n:.2f}" in body and "θ" in body
+    bad = client.get(
+        reverse("assessments_item_analysis:angoff"),
+        {"bank": bank.pk, "competency": competency.pk, "ratings": "0.5 0.5"},
+    )
+    assert "line 1" in bad.content.decode()
