@@ -120,6 +120,9 @@ class QuarterlySnapshot(SummaryFields):
                 fields=["quarter", "unit", "competency"], name="analytics_snapshot_unique"
             )
         ]
+        # Trends filter by the viewer's units first: without this the unique key (quarter
+        # first) was scanned once per unit.
+        indexes = [models.Index(fields=["unit", "quarter"], name="analytics_snapshot_unit")]
 
     def __str__(self) -> str:
         return f"{self.quarter} {self.unit_id}/{self.competency_id} n={self.n}"

@@ -25,7 +25,8 @@ Where the gains on (i,c) from every eligible course together cannot exceed the g
 can never bind, so y is substituted away and the contributions go straight into x's objective:
 the programme keeps a y variable only where courses overlap beyond a gap. With a time limit the
 solver may stop early; the plan then reports HiGHS's proven upper bound. Large instances (and a
-MILP stopped with a worse incumbent) use the greedy of ``optimiser_greedy`` and its bound.
+MILP stopped with a worse incumbent) use the greedy of ``optimiser_greedy``; its bound is the
+smallest of the greedy's own bounds and, when solved within the time limit, the LP relaxation.
 """
 
 from __future__ import annotations
@@ -170,6 +171,11 @@ def _plan(problem: Problem, budget, per_cadre_hours, time_limit, method) -> Plan
         if not exact or problem.value(fallback) > problem.value(chosen):
             chosen, used = fallback, "greedy"
         bound = min(bound, upper_bound(problem, budget)) if exact else upper_bound(problem, budget)
+        if not exact:
+            _, lp_bound, _, variables, message = _milp(
+                problem, budget, per_cadre_hours, time_limit, relax=True
+            )
+            bound = min(bound, lp_bound)
     chosen = problem.prune(chosen)
     objective = problem.value(chosen)
     hours = sum(problem.courses[j].hours for j in problem.course_of[chosen])
@@ -245,8 +251,12 @@ class Problem:
         return kept
 
 
-def _milp(problem: Problem, budget, per_cadre_hours, time_limit):
-    """Solve the integer programme: (selection, proven bound, optimal?, variables, message)."""
+def _milp(problem: Problem, budget, per_cadre_hours, time_limit, relax: bool = False):
+    """Solve the integer programme: (selection, proven bound, optimal?, variables, message).
+
+    With ``relax`` only its LP relaxation is solved: its optimum is a proven upper bound (the
+    selection is then meaningless), much tighter than the greedy's own bounds when cadres take
+    several overlapping courses."""
     gaps, weights, courses, gains = problem.gaps, problem.weights, problem.courses, problem.gains
     n_x = len(problem.pairs)
     cadre_of, course_of = problem.cadre_of, problem.course_of
@@ -290,13 +300,16 @@ def _milp(problem: Problem, budget, per_cadre_hours, time_limit):
 
     result = milp(
         objective,
-        integrality=np.concatenate([np.ones(n_x), np.zeros(n_y)]),
+        integrality=np.concatenate([np.full(n_x, 0 if relax else 1), np.zeros(n_y)]),
         bounds=Bounds(np.zeros(n_x + n_y), np.concatenate([np.ones(n_x), cap[needs_y]])),
         constraints=constraints,
         options={"time_limit": time_limit, "mip_rel_gap": 1e-9},
     )
     if result.x is None:
         return np.zeros(n_x, bool), np.inf, False, n_x + n_y, result.message
+    if relax:
+        bound = -float(result.fun) if result.status == 0 else np.inf
+        return np.zeros(n_x, bool), bound, False, n_x + n_y, result.message
     bound = getattr(result, "mip_dual_bound", None)
     bound = np.inf if bound is None or not np.isfinite(bound) else -float(bound)
     return result.x[:n_x] > 0.5, bound, result.status == 0, n_x + n_y, result.message

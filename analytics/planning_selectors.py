@@ -1,12 +1,9 @@
 """Read paths for composite talent and the training plan. Every function takes the viewer and goes
 through the data scope; the pure rules live in ``analytics.composite`` and ``analytics.optimiser``.
 
-Two seams are isolated here so the rest does not care where the data comes from:
-
-* :func:`_latest_levels` — each cadre's current level per competency. Until the analytics
-  summaries (fused estimates) exist it takes the latest non-corrected Evidence value per
-  cadre × competency in one windowed query; switching to the summaries changes this function only.
-* the course catalogue and who completed which course: ``analytics.planning_courses``.
+Levels are the analytics summaries' fused estimates (``analytics.selectors.estimates_frame``), the
+same numbers the dashboards show; courses and completions come from ``analytics.planning_courses``
+(``courses.selectors``).
 """
 
 from __future__ import annotations
@@ -16,18 +13,21 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import F, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.utils.translation import get_language
 
-from competencies.models import Evidence, RoleRequirement
-from competencies.selectors import competencies, visible_evidence
+from competencies.models import RoleRequirement
+from competencies.selectors import competencies
 from people.models import OrgUnit
 from people.selectors import visible_cadres
 
 from .composite import SHAPES, CompetencySpec, GroupRate, Model, Shape, rates_by_group
 from .optimiser import Course, optimise
 from .planning_courses import CourseOption, completed_courses
-from .planning_courses import english as _english
+from .selectors import estimates_frame
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def framework_columns() -> list[CompetencyColumn]:
 
 
 def level_matrix(viewer: AbstractBaseUser | AnonymousUser, unit: OrgUnit) -> LevelMatrix:
-    """The matrix for the cadres under ``unit`` the viewer may see (three queries in all)."""
+    """The matrix for the cadres under ``unit`` the viewer may see (four queries in all)."""
     columns = framework_columns()
     rows = list(
         visible_cadres(viewer, unit=unit)
@@ -116,11 +116,11 @@ def level_matrix(viewer: AbstractBaseUser | AnonymousUser, unit: OrgUnit) -> Lev
     col_of = {c.id: k for k, c in enumerate(columns)}
     shape = (len(cadres), len(columns))
     levels = np.full(shape, np.nan)
-    cells = np.array(list(_latest_levels(viewer, unit)), dtype=float).reshape(-1, 3)
-    rows_ = _positions([c.id for c in cadres], cells[:, 0])
-    cols_ = _positions([c.id for c in columns], cells[:, 1])
+    estimates = estimates_frame(viewer, unit)
+    rows_ = _positions([c.id for c in cadres], estimates["cadre_id"].to_numpy(float))
+    cols_ = _positions([c.id for c in columns], estimates["competency_id"].to_numpy(float))
     keep = (rows_ >= 0) & (cols_ >= 0)
-    levels[rows_[keep], cols_[keep]] = cells[keep, 2]
+    levels[rows_[keep], cols_[keep]] = estimates["level"].to_numpy(float)[keep]
     required, weights = np.zeros(shape), np.zeros(shape)
     position_rows: dict[int, list[int]] = {}
     for r, row in enumerate(rows):
@@ -141,31 +141,6 @@ def _positions(ids: list[int], values: np.ndarray) -> np.ndarray:
     at = np.clip(np.searchsorted(sorted_ids, values), 0, max(len(ids) - 1, 0))
     found = sorted_ids[at] == values if len(ids) else np.zeros(len(values), dtype=bool)
     return np.where(found, order[at] if len(ids) else -1, -1)
-
-
-def _latest_levels(viewer, unit: OrgUnit) -> QuerySet:
-    """(cadre id, competency id, level): the latest observation on the 1–5 scale that no later
-    row corrects, per cadre × competency. The seam to switch to the analytics summaries."""
-    corrected = Evidence.objects.filter(corrects__isnull=False).values("corrects_id")
-    return (
-        visible_evidence(viewer)
-        .filter(
-            cadre__unit__path__startswith=unit.path,
-            cadre__is_active=True,
-            value__isnull=False,
-            competency__domain__framework__is_current=True,
-        )
-        .exclude(pk__in=corrected)
-        .annotate(
-            latest=Window(
-                RowNumber(),
-                partition_by=[F("cadre_id"), F("competency_id")],
-                order_by=[F("observed_at").desc(), F("id").desc()],
-            )
-        )
-        .filter(latest=1)
-        .values_list("cadre_id", "competency_id", "value")
-    )
 
 
 # The optimiser runs inside the request: exact up to optimiser.EXACT_MAX_PAIRS candidate pairs

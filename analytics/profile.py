@@ -10,10 +10,12 @@ import plotly.graph_objects as go
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.selectors import catalogue, status_by_course
 from people.models import Cadre
 
 from . import selectors
 from .gaps import cadre_gaps
+from .learning import CourseOffer, recommend_courses
 from .refresh import quarter_start
 from .reports import Report, _comp_name
 
@@ -109,6 +111,31 @@ def _history(viewer, cadre: Cadre, frame: pd.DataFrame) -> Report:
     )
 
 
+def _recommended(cadre: Cadre, frame: pd.DataFrame) -> list[CourseOffer]:
+    """Published courses training the cadre's largest weighted gaps, minus completed ones."""
+    weighted = {
+        int(c): float(g)
+        for c, g in zip(frame["competency_id"], frame["weighted_gap"], strict=True)
+        if pd.notna(g) and g > 0
+    }
+    if not weighted:
+        return []
+    done = {key for key, status in status_by_course(cadre).items() if status == "completed"}
+    offers, completed = [], set()
+    for course in catalogue():
+        offers.append(
+            CourseOffer(
+                course.pk,
+                course.title,
+                course.url or "",
+                frozenset(c.pk for c in course.competencies.all()),
+            )
+        )
+        if str(course.translation_key) in done:
+            completed.add(course.pk)
+    return recommend_courses(weighted, offers, completed)
+
+
 def context(viewer, cadre: Cadre) -> dict:
     frame = selectors.profile_of(viewer, cadre)
     gaps = _gaps_report(frame)
@@ -120,5 +147,6 @@ def context(viewer, cadre: Cadre) -> dict:
         "gaps": gaps,
         "history": _history(viewer, cadre, frame),
         "priorities": [(r["code"], _comp_name(r)) for r in priorities.head(3).to_dict("records")],
+        "courses": _recommended(cadre, frame),
         "assessed": int(frame["level"].notna().sum()),
     }

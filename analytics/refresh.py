@@ -105,8 +105,11 @@ def current_ledger(cadre_ids: Sequence[int], as_of: datetime | None = None) -> p
 
 
 def _cadres(cadre_ids: Sequence[int]) -> pd.DataFrame:
+    rows = Cadre.objects.filter(pk__gte=cadre_ids[0], pk__lte=cadre_ids[-1], is_active=True)
+    if len(cadre_ids) < cadre_ids[-1] - cadre_ids[0] + 1:
+        rows = rows.filter(pk__in=list(cadre_ids))
     return _frame(
-        Cadre.objects.filter(pk__in=list(cadre_ids), is_active=True),
+        rows,
         ["id", "unit_id", "position_id", "age_band", "rank"],
     ).rename(columns={"id": "cadre_id"})
 
@@ -144,7 +147,15 @@ def _add(total: pd.DataFrame | None, part: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write_estimates(estimates: pd.DataFrame) -> None:
-    _store(CompetencyEstimate, estimates, ESTIMATE_COLUMNS)
+    if connection.vendor != "postgresql":
+        _store(CompetencyEstimate, estimates, ESTIMATE_COLUMNS)
+        return
+    # Timestamps repeat (one per assessment sitting): format each distinct one once for COPY,
+    # not per row — pandas' per-value datetime formatting dominated the whole rebuild.
+    codes, distinct = pd.factorize(estimates["last_observed"])
+    text = [pd.Timestamp(t).isoformat() for t in distinct]
+    observed = pd.Categorical.from_codes(codes, categories=text) if text else []
+    _store(CompetencyEstimate, estimates.assign(last_observed=observed), ESTIMATE_COLUMNS)
 
 
 def _fused_chunks(
@@ -167,6 +178,8 @@ def _stored_chunks(cadre_ids: Sequence[int]) -> Iterator[tuple[list[int], pd.Dat
             CompetencyEstimate.objects.filter(cadre_id__in=chunk),
             ["cadre_id", "competency_id", "level", "low_confidence"],
         )
+        # PostgreSQL's COPY spells booleans t/f; a non-empty string would read as true.
+        estimates["low_confidence"] = estimates["low_confidence"].isin([True, "t", "true"])
         yield chunk, estimates
 
 

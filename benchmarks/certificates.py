@@ -40,6 +40,7 @@ from pypdf import PdfReader  # noqa: E402
 from certificates.codes import format_code, new_code  # noqa: E402
 from certificates.demo import DEFAULT_CSS, DEFAULT_HTML  # noqa: E402
 from certificates.models import CertificateTemplate  # noqa: E402
+from certificates.pdfpages import written_here  # noqa: E402
 from certificates.preview import sample  # noqa: E402
 from certificates.rendering import render_pdf  # noqa: E402
 from certificates.stamping import render_in_chunks  # noqa: E402
@@ -118,11 +119,6 @@ def same_pixels(pairs) -> bool | None:
     return all(ImageChops.difference(raster(a), raster(b)).getbbox() is None for a, b in pairs)
 
 
-def stamped(pdf: bytes) -> bool:
-    """Written by stamping's page writer (pdfpages.py) rather than split from a document."""
-    return b"<</Type /Catalog /Pages 2 0 R>>" in pdf[:80]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="200 certificates (default 1,000)")
@@ -194,7 +190,7 @@ def main() -> None:
         "same_text": same,
         "same_pixels": pixels,
         "pixels_compared": len(sample) if pixels is not None else 0,
-        "stamped": sum(stamped(pdf) for pdf in outputs["batched"]),
+        "stamped": sum(written_here(pdf) for pdf in outputs["batched"]),
         "stamped_of": len(outputs["batched"]),
         "targets": {"ratio": 20, "batched_per_s": 40},
     }

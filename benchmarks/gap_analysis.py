@@ -40,7 +40,9 @@ PG_DATABASE = "shuzhi_analytics_bench"
 TARGETS = {"recompute_s": 60, "heatmap_p95_ms": 300, "naive_ratio": 50}
 
 
-def _database_url() -> str:
+def _database_url(reuse: bool) -> str:
+    if reuse:
+        return f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}"
     try:
         socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
     except OSError:
@@ -166,18 +168,28 @@ def main() -> None:
     parser.add_argument(
         "--keep", action="store_true", help="keep the PostgreSQL database (for profiling)"
     )
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure on a database kept by --keep (no seeding)"
+    )
     args = parser.parse_args()
     cadres = args.cadres or (20_000 if args.quick else 100_000)
     sample = 200 if args.quick else 1_000
 
     with tempfile.TemporaryDirectory(prefix="shuzhi-gap-bench-") as tmp:
-        database_url = _database_url()
+        database_url = _database_url(args.reuse)
         _django(database_url, Path(tmp))
         from django.db import connection
 
         from analytics.refresh import refresh_all
 
-        seeded = _seed(cadres)
+        if args.reuse:
+            from competencies.models import Evidence
+            from people.models import Cadre
+
+            cadres = Cadre.objects.count()
+            seeded = {"evidence_rows": Evidence.objects.count(), "seed_s": 0}
+        else:
+            seeded = _seed(cadres)
         print(
             f"database: {connection.vendor}; {cadres:,} cadres, {seeded['evidence_rows']:,} "
             f"evidence rows (seeded in {seeded['seed_s']} s)"

@@ -169,7 +169,7 @@ class Layers:
         if block.element is None or getattr(style, "anonymous", False):
             raise NotStampable("a value is in an anonymous block")
         text = "".join(block.element.itertext()).strip()
-        breaks = sum(1 for _ in block.element.iter("br"))
+        breaks = sum(1 for e in block.element.iter() if str(e.tag).rpartition("}")[2] == "br")
         if style["white_space"] in PRESERVES_BREAKS:
             if any(not part.strip(" \t") for part in text.split("\n")[1:-1]):
                 raise NotStampable("empty lines next to a value")

@@ -16,8 +16,8 @@ certificate of a template. So for a batch:
    ``text_align`` in the same available width. WeasyPrint's own drawing code draws these lines
    into the background's op list at the markers, so painting order and clipping are kept.
 
-Every certificate of a chunk becomes one page of a single PDF (fonts subset once for the chunk),
-split into one PDF per certificate as before.
+Every certificate of a chunk becomes one page of a single WeasyPrint document (fonts subset once
+for the chunk), written as one file per page by pdfpages.py.
 
 A value may change only its own line's horizontal layout: a template where it could do more
 takes the per-document path for the whole batch (layers.NotStampable), a certificate whose values
@@ -53,7 +53,9 @@ from .rendering import QR_BORDER, QR_DARK, qr_code, render_pdfs
 from .wording import Printed, values
 
 GC_EVERY = 1000
+PROBES = 3  # certificates tried as the probe of a group before it takes the per-document path
 CACHED_LAYERS = 4  # laid-out templates kept per thread (each holds one WeasyPrint document)
+_RTL = {"R", "AL", "RLE", "RLO", "RLI", "AN"}
 _local = threading.local()
 
 
@@ -61,9 +63,6 @@ def _cache() -> OrderedDict:
     if not hasattr(_local, "layers"):
         _local.layers = OrderedDict()
     return _local.layers
-
-
-_RTL = {"R", "AL", "RLE", "RLO", "RLI", "AN"}
 
 
 def _plain(text: str) -> bool:
@@ -139,6 +138,7 @@ class Stamper:
         self.varying = frozenset(n for n, v in seen.items() if len(v) > 1)
         if "verify_url" in self.varying:
             self.varying |= {"qr_code"}
+        self._failed: dict[tuple, int] = {}  # probes that failed, per group
 
     def layers(self, item: Printed, texts: Mapping[str, str]) -> Layers | None:
         """The laid-out template for ``item``'s group (built once per worker process while the
@@ -157,14 +157,20 @@ class Stamper:
         cache = _cache()
         if key in cache:
             cache.move_to_end(key)
-        else:
-            try:
-                cache[key] = Layers(self.template, item, self.varying, self.names)
-            except (NotStampable, Reflow):
-                cache[key] = None
-            while len(cache) > CACHED_LAYERS:
-                cache.popitem(last=False)
-        return cache[key]
+            return cache[key]
+        # A probe may fail because of its own values (a name that wraps): try a few others
+        # before the group takes the per-document path.
+        if self._failed.get(key, 0) >= PROBES:
+            return None
+        try:
+            layers = Layers(self.template, item, self.varying, self.names)
+        except (NotStampable, Reflow):
+            self._failed[key] = self._failed.get(key, 0) + 1
+            return None
+        cache[key] = layers
+        while len(cache) > CACHED_LAYERS:
+            cache.popitem(last=False)
+        return layers
 
     def stamp(self, layers: Layers, item: Printed, texts: Mapping[str, str]) -> StampedPage:
         """One certificate's page (``Reflow`` when it needs its own WeasyPrint document)."""

@@ -269,3 +269,14 @@ def radar_figure(viewer, cadre: Cadre) -> dict | None:
         "config": {"displayModeBar": False},
     }
     return {"figure": figure, "table": list(zip(labels, (latest[c] for c in codes), strict=True))}
+
+
+def completed_course_keys(cadre_ids: list[int]) -> set[tuple[int, str]]:
+    """(cadre id, course translation key) for every course those cadres completed — the same key
+    in every language, so a plan never assigns a course again (analytics.planning_courses)."""
+    return {
+        (cadre_id, str(key))
+        for cadre_id, key in Enrolment.objects.filter(
+            cadre_id__in=cadre_ids, completed_at__isnull=False
+        ).values_list("cadre_id", "course__translation_key")
+    }

@@ -26,6 +26,9 @@ def _adapter(field: models.Field) -> Callable[[object], object]:
         return ops.adapt_datefield_value
     if isinstance(field, models.JSONField):
         return lambda value: field.get_db_prep_save(value, connection)
+    if isinstance(field, models.FloatField):
+        # One array per column on PostgreSQL: psycopg refuses a list mixing ints and floats.
+        return lambda value: None if value is None else float(value)
     return lambda value: value
 
 

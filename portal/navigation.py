@@ -23,6 +23,7 @@ MAIN_NAV = [
     NavItem(_("Courses"), "courses:catalogue", "all"),
     NavItem(_("My learning"), "portal:my_learning", "user"),
     NavItem(_("Assessments"), "assessments:my_assessments", "cadre"),
+    NavItem(_("My competency profile"), "analytics:my_profile", "cadre"),
     NavItem(_("Dashboards"), "analytics:dashboard", "hr"),
     NavItem(_("People"), "people:cadre_list", "hr"),
     NavItem(_("Assignments"), "courses:assignments", "hr"),

@@ -15,6 +15,17 @@ from tests import factories
 CODES = ("D1.2", "D2.1", "D4.2", "D6.1")
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Dashboard figures are cached per summary version, which a rebuild publishes on commit;
+    tests that rebuild inside their own transaction start from an empty cache instead."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def add_cadres(unit, position, prefix: str, count: int, start: int = 2):
     ages = list(AgeBand.values)
     return [

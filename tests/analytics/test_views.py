@@ -76,6 +76,9 @@ def test_admin_drills_from_city_to_township(populated, client):
         reverse("analytics:dashboard") + f"?unit={populated.district.code}&measure=mean_level"
     ).content.decode()
     assert "甲街道" in district and "乙街道" in district and "5.00" in district
+    # The unit's training plan and composite-talent pages are one click away.
+    for name in ("analytics:plan", "analytics:composite"):
+        assert f'href="{reverse(name)}?unit={populated.district.code}"' in district
 
 
 def test_small_groups_are_suppressed_in_views_exports_and_pdf(
@@ -128,3 +131,31 @@ def test_my_profile_shows_own_gaps_and_history(populated, client):
     assert page.context["readiness"] is not None and 0 < page.context["readiness"] < 1
     csv = _body(client.get(reverse("analytics:my_profile_export", args=["csv"])))
     assert "D2.1" in csv and "EMP-B" not in csv
+
+
+def test_profile_recommends_courses_for_the_largest_weighted_gaps(populated, client):
+    from unittest import mock
+
+    from analytics import profile
+    from competencies.models import Competency
+
+    d21 = Competency.objects.get(code="D2.1", domain__framework__is_current=True)
+    d12 = Competency.objects.get(code="D1.2", domain__framework__is_current=True)
+    course = mock.Mock(pk=7, title="数据采集与质量", url="/courses/data/", translation_key="k7")
+    course.competencies.all.return_value = [d21]
+    other = mock.Mock(pk=8, title="政务平台", url="/courses/platform/", translation_key="k8")
+    other.competencies.all.return_value = [d12]  # D1.2: met (4 ≥ 4), no gap to train
+    with (
+        mock.patch.object(profile, "catalogue", return_value=[course, other]),
+        mock.patch.object(profile, "status_by_course", return_value={}),
+    ):
+        client.force_login(populated.cadre_a.user)
+        page = client.get(reverse("analytics:my_profile"))
+    assert [c.course_id for c in page.context["courses"]] == [7]
+    assert "数据采集与质量" in page.content.decode()
+    with (
+        mock.patch.object(profile, "catalogue", return_value=[course, other]),
+        mock.patch.object(profile, "status_by_course", return_value={"k7": "completed"}),
+    ):
+        page = client.get(reverse("analytics:my_profile"))
+    assert page.context["courses"] == []

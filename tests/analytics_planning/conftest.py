@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
 
+from analytics.refresh import refresh_all
 from competencies.models import Competency
 from competencies.services import Observation, record_evidence
 from tests import factories
@@ -48,6 +47,7 @@ def populate(world, extra: int = 5) -> dict[str, list]:
     give_profile(made["a"][0], LEADER)
     give_profile(made["a"][1], NEAR_T)
     give_profile(world.cadre_b, LEADER)
+    refresh_all()  # the pages read the summaries' fused estimates
     return made
 
 
@@ -56,5 +56,19 @@ def populated(world):
     return populate(world)
 
 
-def yesterday():
-    return timezone.now() - timedelta(days=1)
+def load_test_course():
+    """The courses app's test course (M99: D2.3 and D4.1 to level 3, 2 hours) through the real
+    loader; returns its key in the plan (the translation key)."""
+    from courses.content_loader import load_courses
+    from courses.models import CoursePage
+    from portal.demo import seed_home_page
+    from tests.courses.conftest import FIXTURES
+
+    seed_home_page()
+    load_courses(FIXTURES)
+    return str(CoursePage.objects.filter(slug="test-data-literacy").first().translation_key)
+
+
+@pytest.fixture
+def test_course(world):
+    return load_test_course()

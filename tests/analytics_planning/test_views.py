@@ -106,62 +106,45 @@ def test_composite_exports_stay_in_scope(client, world, populated, table):
         assert "EMP-A-0001" in text
 
 
-CATALOGUE = [
-    {
-        "key": "platform",
-        "module": "X1",
-        "title_zh": "政务平台进阶",
-        "title_en": "Platform fluency",
-        "codes": ["D1.2", "D3.2"],
-        "target_level": 4,
-        "hours": 4.0,
-    },
-    {
-        "key": "alerts",
-        "module": "X2",
-        "title_zh": "预警研判",
-        "title_en": "Alerts",
-        "codes": ["D2.3"],
-        "target_level": 3,
-        "hours": 2.0,
-    },
-]
-
-
-def test_plan_ranks_competencies_and_runs_the_optimiser(client, world, populated, settings):
-    settings.SHUZHI_PLANNING_COURSES = CATALOGUE
+def test_plan_ranks_competencies_and_runs_the_optimiser(client, world, populated, test_course):
     client.force_login(world.hr_a)
     page = client.get(reverse("analytics:plan"), {"unit": world.unit_a.code})
     ranked = page.context["ranked"]
     assert ranked is not None and page.context["plan"] is None
-    gaps = [r.weighted_gap for r in ranked]
+    gaps = [r.weighted_gap for r in ranked if not r.suppressed]
     assert gaps == sorted(gaps, reverse=True) and gaps[0] > 0
-    # Township data officers need D1.2 at 4 (w 3): the base level 2 leaves a gap of 2.
-    d12 = next(r for r in ranked if r.column.code == "D1.2")
-    assert d12.cadres_with_gap == 5 and [c.key for c in d12.courses] == ["platform"]
+    # Township data officers need D2.3 at 3 (w 3): the base level 2 leaves everyone a gap of 1.
+    d23 = next(r for r in ranked if r.column.code == "D2.3")
+    assert d23.cadres_with_gap == 6 and [c.key for c in d23.courses] == [test_course]
+    assert next(r for r in ranked if r.column.code == "D1.2").courses == []
 
-    query = {"unit": world.unit_a.code, "budget": 10, "seats_platform": 2, "seats_alerts": 9}
+    seats = f"seats_{test_course}"
+    query = {"unit": world.unit_a.code, "budget": 6, seats: 5}
     page = client.get(reverse("analytics:plan"), query)
     plan = page.context["plan"]
-    assert plan is not None and plan.optimal
-    # Two platform seats (4 h each, 3·2 + 3·1 = 9 each) then one alerts seat (2 h, 3·1 = 3).
-    assert sorted(r.course.key for r in plan.rows) == ["alerts", "platform", "platform"]
-    assert plan.hours == 10 and plan.objective == pytest.approx(21.0)
+    # Every cadre gains 3·1 on D2.3 in 2 hours (D4.1 has no gap): the budget buys three seats.
+    assert plan is not None and plan.optimal and plan.method == "milp"
+    assert len(plan.rows) == 3 and plan.hours == 6 and plan.objective == pytest.approx(9.0)
     _no_b(page.content.decode())
 
     export = client.get(reverse("analytics:plan_export", args=["csv"]), query)
     rows = _csv(export)
     assert len(rows) == 1 + len(plan.rows)
     assert {r[0] for r in rows[1:]} <= {c.employee_no for c in populated["a"]}
-    assert "X1 政务平台进阶" in {r[4] for r in rows[1:]}
+    assert {r[4] for r in rows[1:]} == {"M99 测试课程：数据告警处置"}
 
 
-def test_catalogue_falls_back_to_the_shipped_course_files():
-    from analytics.planning_courses import CONTENT_DIR, course_catalogue
+def test_completed_course_is_not_planned_again(client, world, populated, test_course):
+    from courses.models import CoursePage, Enrolment
 
-    catalogue = course_catalogue()
-    assert len(catalogue) == len(list(CONTENT_DIR.glob("*.json")))
-    assert all(c.codes and 1 <= c.target_level <= 5 and c.hours > 0 for c in catalogue)
+    course = CoursePage.objects.get(slug="test-data-literacy", locale__language_code="zh-hans")
+    done = populated["a"][:4]
+    for cadre in done:
+        Enrolment.objects.create(cadre=cadre, course=course, completed_at=timezone.now())
+    client.force_login(world.hr_a)
+    query = {"unit": world.unit_a.code, "budget": 100, f"seats_{test_course}": 9}
+    plan = client.get(reverse("analytics:plan"), query).context["plan"]
+    assert {r.cadre.employee_no for r in plan.rows} == {c.employee_no for c in populated["a"][4:]}
 
 
 def test_plan_form_errors_are_shown_not_run(client, world, populated):
@@ -178,7 +161,10 @@ def test_plan_export_without_form_uses_the_defaults(client, world, populated):
     assert response.status_code == 200
 
 
-def test_levels_are_the_latest_uncorrected_observation(world):
+def test_levels_are_the_summaries_fused_estimates(world):
+    from analytics.models import CompetencyEstimate
+    from analytics.refresh import refresh_all
+
     earlier = timezone.now() - timedelta(days=30)
     record_evidence(
         [Observation(world.cadre_a.pk, "D1.1", 2.0, observed_at=earlier)],
@@ -192,17 +178,19 @@ def test_levels_are_the_latest_uncorrected_observation(world):
     )
     row = Evidence.objects.get(cadre=world.cadre_a, competency__code="D1.2")
     correct_evidence(row, value=2.5, note="mis-keyed")
+    refresh_all()
     matrix = level_matrix(world.admin, world.district)
     r = [c.employee_no for c in matrix.cadres].index("EMP-A-0001")
     codes = [c.code for c in matrix.columns]
-    assert matrix.levels[r, codes.index("D1.1")] == 3.0
-    assert matrix.levels[r, codes.index("D1.2")] == 2.5
-    assert (
-        matrix.required[r, codes.index("D1.2")] == 4 and matrix.weights[r, codes.index("D1.2")] == 3
-    )
+    fused = CompetencyEstimate.objects.get(cadre=world.cadre_a, competency__code="D1.1").level
+    assert matrix.levels[r, codes.index("D1.1")] == pytest.approx(fused)
+    assert 2.0 < fused < 3.0
+    assert matrix.levels[r, codes.index("D1.2")] == pytest.approx(2.5)  # the correction
+    assert matrix.required[r, codes.index("D1.2")] == 4
+    assert matrix.weights[r, codes.index("D1.2")] == 3
     # No estimate: level unknown and no gap counted.
     assert matrix.gaps[r, codes.index("D2.1")] == 0.0
-    assert matrix.gaps[r, codes.index("D1.2")] == 1.5
+    assert matrix.gaps[r, codes.index("D1.2")] == pytest.approx(1.5)
 
 
 def test_plan_refuses_units_above_the_size_limit(client, world, populated, monkeypatch):
@@ -214,16 +202,16 @@ def test_plan_refuses_units_above_the_size_limit(client, world, populated, monke
     assert page.context["too_large"] and page.context["plan"] is None
 
 
-def test_plan_in_english(client, world, populated, settings):
-    settings.SHUZHI_PLANNING_COURSES = CATALOGUE
+def test_plan_in_english(client, world, populated, test_course):
     client.force_login(world.hr_a)
     page = client.get(
         "/en" + reverse("analytics:plan"),
-        {"unit": world.unit_a.code, "budget": 4, "seats_platform": 1},
+        {"unit": world.unit_a.code, "budget": 4, f"seats_{test_course}": 1},
     )
     body = page.content.decode()
     assert page.status_code == 200 and "Training plan" in body
-    assert "X1 Platform fluency" in body and "Method: exact integer programme." in body
+    assert "M99 Test course: handling data alerts" in body
+    assert "Method: exact integer programme." in body
 
 
 def test_ranked_rows_about_fewer_than_five_cadres_are_suppressed(world, populated):

@@ -139,6 +139,16 @@ def test_a_name_too_long_for_its_line_takes_the_per_document_path():
     assert ImageChops.difference(naive, _pixels(pdfs[1])).getbbox() is None
 
 
+def test_a_first_certificate_too_long_to_be_the_probe_does_not_stop_the_batch():
+    template = _template()
+    items = [_item("Bartholomew " * 8 + "Featherstonehaugh", 1), _item("张三", 2), _item("李四", 3)]
+    assert [pdf is None for pdf in Stamper(template, items, LEVEL_NAMES).render(items)] == [
+        True,
+        False,
+        False,
+    ]
+
+
 def test_a_value_in_a_paragraph_that_wraps_is_not_stamped():
     flowing = _template(
         body_html="<p class='flow'>兹证明{holder_name}同志完成了全部课程学习，考核合格，"
@@ -155,6 +165,51 @@ def test_a_value_in_a_paragraph_that_wraps_is_not_stamped():
     ]
     for item, pdf in zip(items, pdfs, strict=True):
         assert item.holder_name in _text(pdf).replace("\n", "")
+
+
+def test_a_restyled_template_is_stamped_pixel_for_pixel():
+    """Underlined and letter-spaced name, word-spaced left-aligned English, left-aligned sign."""
+    restyled = _template(
+        css=DEFAULT_CSS
+        + ".lead b { text-decoration: underline; letter-spacing: 0.1em }"
+        + ".en { text-align: left; word-spacing: 0.3em } .sign { text-align: left }"
+    )
+    items = [_item("李", 1, level=1), _item("欧阳明华", 2, level=3), _item("John Smith", 3)]
+    pdfs = Stamper(restyled, items, LEVEL_NAMES).render(items)
+    for item, pdf in zip(items, pdfs, strict=True):
+        naive = _pixels(render_pdf(restyled, item, LEVEL_NAMES))
+        assert ImageChops.difference(naive, _pixels(pdf)).getbbox() is None, item.holder_name
+
+
+def test_lines_broken_with_br_are_stamped_pixel_for_pixel():
+    html = DEFAULT_HTML.replace("{kind_en}:\n{achievement_en}", "{kind_en}:<br>{achievement_en}")
+    assert html != DEFAULT_HTML
+    with_br = _template(
+        body_html=html, css=DEFAULT_CSS.replace(".en { white-space: pre-line;", ".en {")
+    )
+    items = [_item("张三", 1), _item("Alexander Montgomery", 2, level=1)]
+    pdfs = Stamper(with_br, items, LEVEL_NAMES).render(items)
+    for item, pdf in zip(items, pdfs, strict=True):
+        naive = _pixels(render_pdf(with_br, item, LEVEL_NAMES))
+        assert ImageChops.difference(naive, _pixels(pdf)).getbbox() is None, item.holder_name
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        ".en { text-align: justify; text-align-last: justify }",
+        ".lead { opacity: 0.8 }",
+        ".verify { text-align: right }",  # the code no longer fits beside the QR code: it wraps
+    ],
+    ids=["justified", "in-a-group", "value-split-across-lines"],
+)
+def test_templates_whose_values_could_move_more_than_their_line_are_not_stamped(css):
+    template = _template(css=DEFAULT_CSS + css)
+    items = [_item("张三", 1), _item("欧阳明华", 2)]
+    stamper = Stamper(template, items, LEVEL_NAMES)
+    with pytest.raises(NotStampable):
+        Layers(template, items[0], stamper.varying, LEVEL_NAMES)
+    assert stamper.render(items) == [None, None]
 
 
 def test_a_course_batch_with_shared_values_is_stamped_identically():

@@ -3,25 +3,15 @@ usable at phone width, and the plan downloads."""
 
 import pytest
 
-from tests.analytics_planning.conftest import populate
+from tests.analytics_planning.conftest import load_test_course, populate
 from tests.e2e.conftest import serious_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def unit_a(world, settings):
-    settings.SHUZHI_PLANNING_COURSES = [
-        {
-            "key": "platform",
-            "module": "X1",
-            "title_zh": "政务平台进阶",
-            "title_en": "Platform fluency",
-            "codes": ["D1.2", "D3.2"],
-            "target_level": 4,
-            "hours": 4.0,
-        }
-    ]
+def unit_a(world):
+    load_test_course()
     populate(world)
     return world.unit_a
 
@@ -39,8 +29,8 @@ def test_hr_reads_composite_talent_and_makes_a_plan(unit_a, page, live_server, l
     assert overflow <= 0
 
     page.get_by_role("link", name="本单位培训计划").click()
-    page.get_by_label("培训学时预算").fill("8")
-    page.get_by_label("名额：X1 政务平台进阶").fill("2")
+    page.get_by_label("培训学时预算").fill("4")
+    page.get_by_label("名额：M99 测试课程：数据告警处置").fill("2")
     page.get_by_role("button", name="生成计划").click()
     page.wait_for_selector("#plan-heading")
     assert "2项分配" in page.locator("caption").last.inner_text()

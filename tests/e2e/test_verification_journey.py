@@ -1,6 +1,7 @@
 """A cadre downloads a certificate; the address in its QR code opens the public verification
 page, which shows it valid, and revoked once an administrator revokes it. axe finds nothing
-serious on My certificates or the verification page."""
+serious on My certificates or the verification page. Run twice: the certificate rendered on its
+own (one WeasyPrint document), and rendered in a batch (layered rendering, stamping.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ import pytest
 import segno
 from pypdf import PdfReader
 
+from certificates.batches import render_missing
 from certificates.demo import default_rules, default_template
+from certificates.models import Certificate
+from certificates.pdfpages import written_here
 from certificates.services import issue_for
 from tests.certificates.conftest import level_achievement
 from tests.e2e.conftest import serious_violations
@@ -35,11 +39,19 @@ def _qr_link(pdf: bytes) -> str:
     return url
 
 
-def test_download_verify_revoke(world, page, live_server, login, settings, tmp_path):
+@pytest.mark.parametrize("batched", [False, True], ids=["own-document", "stamped-in-a-batch"])
+def test_download_verify_revoke(world, page, live_server, login, settings, tmp_path, batched):
     settings.CERTIFICATES_BASE_URL = live_server.url
     settings.CERTIFICATES_PRIVATE_ROOT = tmp_path / "private"
     default_rules(default_template())
     (certificate,) = issue_for(level_achievement(world.cadre_a))
+    if batched:  # render it again with a colleague's, as a cohort batch does
+        (other,) = issue_for(level_achievement(world.cadre_b))
+        Certificate.objects.filter(pk__in=[certificate.pk, other.pk]).update(pdf="")
+        assert render_missing([certificate.pk, other.pk]) == 2
+        certificate.refresh_from_db()
+        with certificate.pdf.open("rb") as stored:
+            assert written_here(stored.read())  # stamped, not its own document
 
     login(world.cadre_a.user.username)
     page.wait_for_url(lambda url: "/login/" not in url)  # the login POST has landed

@@ -2,19 +2,20 @@
 administrators only, and HR of A never reaches unit B (its cadre is a leadership composite, so
 a leak would put B's marker in the roster, the pipeline or the plan)."""
 
-from tests.analytics_planning.conftest import populate
+from tests.analytics_planning.conftest import load_test_course, populate
 
 from .matrix import DENIED, Case, responsible_only
 
 ONLY_B_DENIED = {**responsible_only(), "hr_a": DENIED}
-PLAN = "budget=20&seats_three-level-centres=3&seats_forest-fire-1-3-5=3"
+PLAN = "budget=20&seats_{course}=3"
 
 
 def _unit(code_of, query: str = ""):
     def build(world):
+        query_ = query.format(course=load_test_course()) if "{course}" in query else query
         populate(world)
         unit = code_of(world)
-        return {}, f"unit={unit.code}" + (f"&{query}" if query else ""), None
+        return {}, f"unit={unit.code}" + (f"&{query_}" if query_ else ""), None
 
     return build
 
