@@ -38,6 +38,7 @@ from .models import (
 from .models.item import DELIVERED_STATUSES
 from .parameters import category
 from .psychometrics.cat import CatState
+from .rows import update_rows
 from .scoring import ResponseError, score
 from .selectors import is_assigned
 from .services import lock_version
@@ -234,7 +235,7 @@ def _save(attempt: Attempt, answers: dict[int, Any], now: datetime) -> dict[int,
             continue
         slot.response, slot.saved_at = response, now
         changed.append(slot)
-    AttemptItem.objects.bulk_update(changed, ["response", "saved_at"])
+    update_rows(AttemptItem, ["response", "saved_at"], changed)
     return problems
 
 

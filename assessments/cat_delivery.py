@@ -42,8 +42,6 @@ def adaptive_pool(form: AssessmentForm) -> list[dict[str, Any]]:
         .order_by("pk")
     )
     versions = [item.current_version for item in items]
-    for item, version in zip(items, versions, strict=True):
-        version.item = item
     params = parameters_for(versions)
     pool = []
     for item, version in zip(items, versions, strict=True):

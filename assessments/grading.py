@@ -30,6 +30,7 @@ from .parameters import VersionParameters, as_item_parameters, category, paramet
 from .psychometrics.irt import expected_scores
 from .psychometrics.irt import score as irt_score
 from .psychometrics.levels import CutScores
+from .rows import update_rows
 from .scoring import ResponseError, score
 from .signals import attempt_graded, level_certified
 
@@ -54,17 +55,29 @@ def cut_scores(competency_ids: list[int], codes: dict[int, str]) -> dict[int, Cu
     return {cid: CutScores(codes[cid], stored.get(cid) or DEFAULT_CUTS) for cid in competency_ids}
 
 
-def _theta(
-    slots: list[AttemptItem], params: dict[int, VersionParameters]
-) -> tuple[float, float, bool]:
+def _thetas(
+    groups: list[list[AttemptItem]], params: dict[int, VersionParameters]
+) -> list[tuple[float, float, bool]]:
+    """EAP θ, SE and "all calibrated" for each group of slots, in one scoring call: one row
+    per group over all the attempt's items, items outside the group not presented (NaN)."""
+    slots = [s for group in groups for s in group]
     chosen = [params[s.version_id] for s in slots]
-    item_params, calibrated = as_item_parameters([str(s.version_id) for s in slots], chosen)
-    row = np.array(
-        [[category(s.credit, p.n_categories) for s, p in zip(slots, chosen, strict=True)]],
-        dtype=float,
-    )
-    result = irt_score(row, item_params, "eap")
-    return float(result.theta[0]), float(result.se[0]), calibrated
+    item_params, _all = as_item_parameters([str(s.version_id) for s in slots], chosen)
+    rows = np.full((len(groups), len(slots)), np.nan)
+    column = 0
+    for row, group in enumerate(groups):
+        for slot in group:
+            rows[row, column] = category(slot.credit, chosen[column].n_categories)
+            column += 1
+    result = irt_score(rows, item_params, "eap")
+    return [
+        (
+            float(result.theta[i]),
+            float(result.se[i]),
+            all(params[s.version_id].calibrated for s in g),
+        )
+        for i, g in enumerate(groups)
+    ]
 
 
 def _domain_percent(attempt: Attempt, theta: float) -> float:
@@ -78,10 +91,10 @@ def _domain_percent(attempt: Attempt, theta: float) -> float:
 
 
 def grade(attempt: Attempt, reason: str, now: datetime) -> None:
-    slots = list(attempt.items.select_related("version__item", "competency"))
+    slots = list(attempt.items.select_related("version", "competency"))
     for slot in slots:
         _score_slot(slot)
-    AttemptItem.objects.bulk_update(slots, ["credit", "points", "max_points"])
+    update_rows(AttemptItem, ["credit", "points", "max_points"], slots)
     params = parameters_for([s.version for s in slots])
     by_competency: dict[int, list[AttemptItem]] = defaultdict(list)
     for slot in slots:
@@ -89,8 +102,13 @@ def grade(attempt: Attempt, reason: str, now: datetime) -> None:
     codes = {s.competency_id: s.competency.code for s in slots}
     cuts = cut_scores(list(by_competency), codes)
     results = []
-    for competency_id, group in by_competency.items():
-        theta, se, calibrated = _theta(group, params)
+    groups = list(by_competency.values())
+    if attempt.form.adaptive and slots:
+        groups.append(slots)  # the overall θ, for the domain score
+    estimates = _thetas(groups, params)
+    for (competency_id, group), (theta, se, calibrated) in zip(
+        by_competency.items(), estimates, strict=False
+    ):
         level = cuts[competency_id].classify(theta, se)
         results.append(
             CompetencyResult(
@@ -111,8 +129,7 @@ def grade(attempt: Attempt, reason: str, now: datetime) -> None:
     credit = sum(s.credit or 0.0 for s in slots)
     attempt.points, attempt.max_points = credit, float(len(slots))
     if attempt.form.adaptive and slots:
-        overall, _se, _cal = _theta(slots, params)
-        attempt.percent = _domain_percent(attempt, overall)
+        attempt.percent = _domain_percent(attempt, estimates[-1][0])
     else:
         attempt.percent = 100.0 * credit / len(slots) if slots else 0.0
     attempt.passed = attempt.percent >= attempt.form.pass_mark

@@ -51,9 +51,12 @@ def parameters_for(versions: Iterable[ItemVersion]) -> dict[int, VersionParamete
     )
     for version_id, a, d in rows:
         found.setdefault(version_id, VersionParameters(float(a), tuple(map(float, d)), True))
-    for version in versions:
-        if version.pk not in found:
-            found[version.pk] = provisional(version.item.target_level)
+    missing = [v.pk for v in versions if v.pk not in found]
+    levels = dict(
+        ItemVersion.objects.filter(pk__in=missing).values_list("pk", "item__target_level")
+    )
+    for version_id in missing:
+        found[version_id] = provisional(levels[version_id])
     return found
 
 

@@ -152,6 +152,6 @@ def import_menu_item():
 
 @hooks.register("register_admin_viewset")
 def register_delivery():
-    from .delivery_admin import DeliveryGroup
+    from .delivery_admin import DeliveryGroup, ItemAnalysisViewSet
 
-    return DeliveryGroup()
+    return [DeliveryGroup(), ItemAnalysisViewSet()]

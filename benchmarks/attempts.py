@@ -105,7 +105,7 @@ def _baseline_grade(attempt) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from assessments.grading import _theta, cut_scores
+    from assessments.grading import _thetas, cut_scores
     from assessments.models import AttemptItem, CompetencyResult
     from assessments.parameters import parameters_for
     from assessments.scoring import score
@@ -129,7 +129,7 @@ def _baseline_grade(attempt) -> None:
         codes = {s.competency_id: s.competency.code for s in slots}
         cuts = cut_scores(list(groups), codes)
         for competency_id, group in groups.items():
-            theta, se, _cal = _theta(group, params)
+            ((theta, se, _cal),) = _thetas([group], params)  # one call per competency
             level = cuts[competency_id].classify(theta, se)
             CompetencyResult.objects.create(
                 attempt=attempt,
@@ -162,10 +162,13 @@ def child(repetitions: int) -> dict:
     form, cadre = _prepare()
     timings: dict[str, list[float]] = {k: [] for k in ("save", "grade", "total", "b_save")}
     timings |= {"b_grade": [], "b_total": []}
+    sizes: list[int] = []
     for i in range(2 * repetitions + 4):
         attempt = svc.start_attempt(form, cadre)
         slots = list(attempt.items.select_related("version"))
-        assert len(slots) == 40, len(slots)
+        # Items tagged with two competencies may leave a later section one short.
+        assert len(slots) >= 38, len(slots)
+        sizes.append(len(slots))
         answers = {s.position: key_of(s.version)["response"] for s in slots}
         baseline = i % 2 == 1
         started = time.perf_counter()
@@ -189,7 +192,7 @@ def child(repetitions: int) -> dict:
         f"{name}_{q}_ms": _percentile(values, pct)
         for name, values in timings.items()
         for q, pct in (("p50", 50), ("p95", 95))
-    } | {"attempts_each": repetitions, "items": 40}
+    } | {"attempts_each": repetitions, "items_mean": round(sum(sizes) / len(sizes), 2)}
 
 
 def _run_child(database_url: str, var_dir: Path, repetitions: int) -> dict:

@@ -1,6 +1,6 @@
-"""A cadre takes a fixed and an adaptive assessment with the keyboard only (at phone width) and
-sees the per-competency result: θ ± SE and level. axe finds nothing serious or critical on My
-assessments, the take pages and the result."""
+"""A cadre takes a fixed and an adaptive assessment with the keyboard only (at phone width, the
+adaptive one in elder mode) and sees the per-competency result: θ ± SE and level. axe finds
+nothing serious or critical on My assessments, the take pages and the result."""
 
 from __future__ import annotations
 
@@ -133,14 +133,18 @@ def test_cadre_takes_fixed_and_adaptive_assessments_with_the_keyboard(
     attempt = Attempt.objects.get(form=fixed)
     assert attempt.graded and attempt.percent == pytest.approx(100.0)
 
-    # Adaptive form: one question per screen, chosen by the server, four in all.
+    # Adaptive form, in elder mode: one question per screen, chosen by the server, four in all.
     page.goto(f"{live_server.url}/assessments/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="大字").click()
+    page.wait_for_load_state("networkidle")
     _tab_to(page, f"form[action$='/{adaptive.pk}/start/'] button")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/attempt/\d+/$"))
     for step in range(4):
         assert page.locator("fieldset.take-item").count() == 1, page.url
         if step == 0:
+            assert "elder" in (page.locator("html").get_attribute("class") or "")
             assert serious_violations(page) == []
         _choose_right_answers(page)
         _press_button(page, "answer")

@@ -237,6 +237,13 @@ CASES += [
         FORM_STAFF,
         {**FORM_STAFF, "hr_a": ANY},
     ),
+    Case(
+        "assessments_item_analysis:form",
+        LOOK,
+        build=lambda w: ({"pk": _form_pk(w)}, "", None),
+        note="trainers and administrators",
+    ),
+    Case("assessments_item_analysis:angoff", ADMIN_EDITS, note="the Angoff worksheet"),
     *_admin_cases("assessments_cut_scores", _cut_pk, LOOK, LOOK, ADMIN_EDITS, ADMIN_EDITS),
     *_admin_cases("assessments_calibrations", _run_pk, LOOK, LOOK, ADMIN_EDITS, ADMIN_EDITS),
 ]

@@ -78,6 +78,7 @@ PROJECT_NAMESPACES = (
     "assessments_forms",
     "assessments_cut_scores",
     "assessments_calibrations",
+    "assessments_item_analysis",
 )
 # Named project URLs outside those namespaces.
 PROJECT_TOP_LEVEL = ("healthz",)
