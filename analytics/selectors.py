@@ -275,44 +275,69 @@ def learning_window(now: datetime | None = None) -> tuple[datetime, datetime]:
     return timezone.make_aware(datetime.combine(start, time.min)), now
 
 
-def learning_levels(viewer, unit: OrgUnit | None, since: datetime) -> pd.DataFrame:
+def _learning_cadres(viewer, unit: OrgUnit | None):
+    """Active cadres of the viewer's units (and ``unit``'s subtree): group figures cover the
+    units granted, not the viewer's own record."""
+    cadres = scope_for(viewer).filter_units(Cadre.objects.filter(is_active=True), "unit")
+    if unit is not None:
+        cadres = cadres.filter(unit__path__startswith=unit.path)
+    return cadres
+
+
+def learning_levels(
+    viewer,
+    unit: OrgUnit | None,
+    since: datetime,
+    completed: Sequence[tuple[int, int]] | None = None,
+) -> pd.DataFrame:
     """Per cadre × competency in the viewer's units (and ``unit``'s subtree): ``before``, the
     level fused from the ledger as of ``since``; ``after``, the current estimate; ``stratum``,
     position and age band (who counts as comparable). Cadres without evidence before ``since``
-    have no ``before`` and drop out: a gain needs two levels."""
-    rows = scope_for(viewer).filter_units(
-        CompetencyEstimate.objects.filter(
-            cadre__is_active=True, competency__domain__framework__is_current=True
-        ),
-        "cadre__unit",
+    have no ``before`` and drop out: a gain needs two levels.
+
+    With ``completed``, only the (stratum, competency) cells holding a completer are kept — the
+    only cells learning_gain can compare — so the ledger is re-fused for those cadres alone."""
+    rows = CompetencyEstimate.objects.filter(
+        cadre__in=_learning_cadres(viewer, unit),
+        competency__domain__framework__is_current=True,
     )
-    if unit is not None:
-        rows = rows.filter(cadre__unit__path__startswith=unit.path)
     columns = ["cadre_id", "competency_id", "level", "cadre__position_id", "cadre__age_band"]
     after = pd.DataFrame.from_records(list(rows.values_list(*columns)), columns=columns)
+    after["stratum"] = (
+        after["cadre__position_id"].astype(str) + "/" + after["cadre__age_band"].astype(str)
+    )
+    if completed is not None:
+        done = set(completed)
+        pairs = zip(after["cadre_id"], after["competency_id"], strict=True)
+        treated = after.loc[[pair in done for pair in pairs], ["stratum", "competency_id"]]
+        after = after.merge(treated.drop_duplicates(), on=["stratum", "competency_id"])
     if after.empty:
         return pd.DataFrame(columns=LEVEL_COLUMNS)
-    ids = sorted(after["cadre_id"].unique().tolist())
-    before = [fuse(current_ledger(part, as_of=since), since) for part in chunks(ids)]
-    before = [b[["cadre_id", "competency_id", "level"]] for b in before if not b.empty]
+    wanted = set(after["competency_id"])
+    before = []
+    for part in chunks(sorted(after["cadre_id"].unique().tolist())):
+        ledger = current_ledger(part, as_of=since)
+        fused = fuse(ledger[ledger["competency_id"].isin(wanted)], since)
+        if not fused.empty:
+            before.append(fused[["cadre_id", "competency_id", "level"]])
     if not before:
         return pd.DataFrame(columns=LEVEL_COLUMNS)
     frame = after.merge(
         pd.concat(before).rename(columns={"level": "before"}), on=["cadre_id", "competency_id"]
     ).rename(columns={"level": "after"})
-    frame["stratum"] = (
-        frame["cadre__position_id"].astype(str) + "/" + frame["cadre__age_band"].astype(str)
-    )
     return frame[LEVEL_COLUMNS]
 
 
 def learning_gains(viewer, unit: OrgUnit | None) -> pd.DataFrame:
     """Per competency, the gain of cadres in scope who completed a course training it within
     :func:`learning_window`, against comparable cadres who did not (suppressed when either
-    group is smaller than the minimum group)."""
+    group is smaller than the minimum group). Without completions nothing is re-fused."""
     since, until = learning_window()
-    levels = learning_levels(viewer, unit, since)
-    done = completions(levels["cadre_id"].unique().tolist(), since, until) if len(levels) else []
+    ids = list(_learning_cadres(viewer, unit).order_by("pk").values_list("pk", flat=True))
+    done = [pair for part in chunks(ids) for pair in completions(part, since, until)]
+    levels = (
+        learning_levels(viewer, unit, since, done) if done else pd.DataFrame(columns=LEVEL_COLUMNS)
+    )
     result = learning_gain(levels, done)
     result["n"] = result[["n_treated", "n_control"]].min(axis=1)
     return suppress(result, extra=GAIN_COLUMNS)

@@ -122,6 +122,8 @@ def test_completions_count_a_course_once_in_either_language_and_respect_the_wind
     since = timezone.now() - timedelta(days=100)
     assert completions(since=since) == a_pairs
     assert completions(until=since) == b_pairs
+    # Completions, but no evidence before the window: the report is empty, not an error.
+    assert reports.build(world.hr_a, "learning", None, "coverage", lambda u: "").rows == []
 
 
 def test_report_shows_the_expected_difference_and_nothing_of_b_to_a(
@@ -179,3 +181,12 @@ def test_levels_frame_pairs_before_and_after_within_strata(
     assert set(levels["cadre_id"]) == {c.pk for c in a}
     assert (levels["before"] == 2.0).all()
     assert set(levels["stratum"]) == {f"{world.position.pk}/{AgeBand.FROM_30}"}
+    # Given the completions, only cells holding a completer are kept (and re-fused).
+    lone = factories.cadre(world.unit_a, world.position, "EMP-A-0077", "独立干部", age_band="50+")
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence_for([lone], dict.fromkeys(TRAINED, 3.0), "old", days_ago=500)
+    refresh_all()
+    assert lone.pk in set(selectors.learning_levels(world.hr_a, None, since)["cadre_id"])
+    done = completions([c.pk for c in a], since)
+    kept = selectors.learning_levels(world.hr_a, None, since, done)
+    assert set(kept["cadre_id"]) == {c.pk for c in a}
