@@ -23,7 +23,7 @@ from people.selectors import cadre_of
 from .knowledge import public_check
 from .models import AssignedCadre, CoursePage, Enrolment, LessonPage, LessonProgress, ScenarioRun
 from .search import search
-from .services import canonical, done_activities, required_activities
+from .services import canonical, course_of, done_activities, required_activities
 
 
 @dataclass(frozen=True)
@@ -123,19 +123,19 @@ def course_context(request, course: CoursePage) -> dict[str, Any]:
 
 def lesson_context(request, lesson: LessonPage) -> dict[str, Any]:
     """Per-activity state for the lesson's blocks (what the cadre already answered/finished)."""
-    cadre = cadre_of(request.user)
-    progress = None
-    if cadre is not None:
+    cadre = getattr(request, "course_cadre", None) or cadre_of(request.user)
+    progress = getattr(request, "course_progress", None)  # set by serve_lesson's visit
+    if progress is None and cadre is not None:
         progress = LessonProgress.objects.filter(
             enrolment__cadre=cadre, lesson=canonical(lesson)
         ).first()
     checks: dict[str, Any] = {}
-    language = lesson.locale.language_code
+    language = get_language() or settings.LANGUAGE_CODE  # the URL's language is the page's
     answered = {}
     finished: set[str] = set()
     if progress is not None:
         answered = {a.block_id: a for a in progress.answers.all()}
-        finished = done_activities(progress)
+        finished = done_activities(progress, answered=set(answered))
     for child in lesson.body:
         if child.block_type == "knowledge_check":
             checks[child.id] = public_check(child.value, language)
@@ -148,7 +148,7 @@ def lesson_context(request, lesson: LessonPage) -> dict[str, Any]:
         "finished": finished,
         "required_count": len(required),
         "done_count": len(set(required) & finished),
-        "course": lesson.get_parent().specific,
+        "course": course_of(lesson),
     }
 
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
 from competencies.models import EvidenceSource
 from competencies.services import Observation, record_evidence
@@ -27,12 +27,30 @@ from .signals import course_completed
 
 
 def canonical(page: Page) -> Page:
-    """The original (default-language) version of a course or lesson page."""
-    default = Locale.get_default()
-    if page.locale_id == default.pk:
-        return page
-    original = page.get_translation_or_none(default)
-    return original.specific if original is not None else page
+    """The original (default-language) version of a course or lesson page (one query, then
+    remembered on the page object for the rest of the request)."""
+    cached = getattr(page, "_canonical", None)
+    if cached is None:
+        cached = (
+            type(page)
+            .objects.filter(
+                translation_key=page.translation_key,
+                locale__language_code=settings.LANGUAGE_CODE,
+            )
+            .first()
+            or page
+        )
+        page._canonical = cached
+    return cached
+
+
+def course_of(lesson: LessonPage) -> CoursePage:
+    """The course a lesson belongs to (its parent), in one query, remembered on the lesson."""
+    cached = getattr(lesson, "_course", None)
+    if cached is None:
+        cached = CoursePage.objects.get(path=lesson.path[: -lesson.steplen])
+        lesson._course = cached
+    return cached
 
 
 def enrol(cadre: Cadre, course: CoursePage) -> Enrolment:
@@ -43,8 +61,10 @@ def enrol(cadre: Cadre, course: CoursePage) -> Enrolment:
 
 def _progress(cadre: Cadre, lesson: LessonPage) -> LessonProgress:
     lesson = canonical(lesson)
-    enrolment = enrol(cadre, lesson.get_parent().specific)
-    progress, _ = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+    enrolment = enrol(cadre, course_of(lesson))
+    progress, _ = LessonProgress.objects.select_related("enrolment").get_or_create(
+        enrolment=enrolment, lesson=lesson
+    )
     if enrolment.last_lesson_id != lesson.pk:
         Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson)
     return progress
@@ -134,7 +154,7 @@ def choose(cadre: Cadre, lesson: LessonPage, run_id: int, node: str, option: int
         run.finished_at = timezone.now()
     run.save()
     if ended:
-        _write_evidence(run, canonical(lesson.get_parent().specific))
+        _write_evidence(run, canonical(course_of(lesson)))
         _update_completion(run.progress)
     return run
 
@@ -171,8 +191,9 @@ def required_activities(lesson: LessonPage) -> list[str]:
     return [child.id for child in lesson.body if child.block_type in INTERACTIVE]
 
 
-def done_activities(progress: LessonProgress) -> set[str]:
-    answered = set(progress.answers.values_list("block_id", flat=True))
+def done_activities(progress: LessonProgress, answered: set[str] | None = None) -> set[str]:
+    if answered is None:
+        answered = set(progress.answers.values_list("block_id", flat=True))
     finished = set(
         progress.runs.filter(finished_at__isnull=False).values_list("block_id", flat=True)
     )

@@ -107,9 +107,9 @@ def serve_lesson(lesson: LessonPage, request, serve, *args, **kwargs):
     """Lessons need a login; a cadre's visit enrols them and marks where to resume."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    cadre = cadre_of(request.user)
+    cadre = request.course_cadre = cadre_of(request.user)
     if cadre is not None and not getattr(request, "is_preview", False):
-        services.visit(cadre, lesson)
+        request.course_progress = services.visit(cadre, lesson)
     return serve(request, *args, **kwargs)
 
 

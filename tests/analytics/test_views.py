@@ -76,6 +76,9 @@ def test_admin_drills_from_city_to_township(populated, client):
         reverse("analytics:dashboard") + f"?unit={populated.district.code}&measure=mean_level"
     ).content.decode()
     assert "甲街道" in district and "乙街道" in district and "5.00" in district
+    # The unit's training plan and composite-talent pages are one click away.
+    for name in ("analytics:plan", "analytics:composite"):
+        assert f'href="{reverse(name)}?unit={populated.district.code}"' in district
 
 
 def test_small_groups_are_suppressed_in_views_exports_and_pdf(

@@ -9,6 +9,13 @@ import pytest
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Exhibit documents (and certificates) are written under the test's own directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CERTIFICATES_PRIVATE_ROOT = tmp_path / "private"
+
+
 @pytest.fixture
 def course(world):
     from courses.content_loader import load_courses

@@ -47,3 +47,13 @@ def test_a_broken_file_stops_everything_and_names_file_and_node(world, tmp_path)
     message = "\n".join(raised.value.messages)
     assert "broken-course.json" in message and "'d2'" in message and "d-missing" in message
     assert not CoursePage.objects.exists()  # the valid file was not loaded either
+
+
+def test_course_summary_for_certificates(course):
+    from courses.selectors import course_summary
+
+    summary = course_summary(course.pk)
+    assert summary.title_zh == "测试课程：数据告警处置"
+    assert summary.title_en == "Test course: handling data alerts"
+    assert float(summary.credit_hours) == 2.0 and summary.competency_codes == ["D2.3", "D4.1"]
+    assert course_summary(999_999) is None

@@ -12,6 +12,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 @pytest.fixture
 def course(world):
+    from django.contrib.auth.models import Permission
+
     from courses.content_loader import load_courses
     from courses.models import CoursePage
     from portal.demo import seed_home_page
@@ -19,6 +21,11 @@ def course(world):
 
     seed_home_page()
     load_courses(FIXTURES)
+    # The role groups' permissions come from a data migration; after another browser test's
+    # flush they may not be restored on SQLite, so the trainer gets admin access explicitly.
+    world.trainer.user_permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
     return CoursePage.objects.get(slug="test-data-literacy", locale__language_code="zh-hans")
 
 
@@ -42,10 +49,12 @@ def test_trainer_publishes_a_scenario_lesson(course, world, page, live_server, l
     from courses.models import LessonPage
 
     page.goto(f"{live_server.url}/admin/login/")
+    page.wait_for_load_state("networkidle")  # the admin's scripts are ready before we type
     page.fill("#id_username", world.trainer.username)
     page.fill("#id_password", PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: "/login/" not in url)
+    with page.expect_navigation():
+        page.locator("#id_password").press("Enter")
+    assert "/login/" not in page.url, "the trainer's admin login failed"
     page.goto(f"{live_server.url}/admin/pages/add/courses/lessonpage/{course.pk}/")
     page.fill("#id_title", "Trainer scenario lesson")
     page.fill("#id_min_active_minutes", "1")

@@ -88,8 +88,18 @@ def test_pages_are_accessible_in_both_languages(assigned, world, page, live_serv
     page.goto(f"{live_server.url}{target.url}")
     _axe_clean(page)
     page.set_viewport_size({"width": 360, "height": 740})
-    page.goto(f"{live_server.url}{prefix}/courses/")
-    overflow = page.evaluate(
+    for url in (f"{prefix}/courses/", target.url, f"{prefix}/learning/"):
+        page.goto(f"{live_server.url}{url}")
+        assert _overflow(page) <= 0, url
+    page.locator(".elder-switch button").click()  # elder mode on the phone, on My learning
+    assert "elder" in (page.locator("html").get_attribute("class") or "")
+    _axe_clean(page)
+    page.goto(f"{live_server.url}{target.url}")
+    assert _overflow(page) <= 0
+    _axe_clean(page)
+
+
+def _overflow(page) -> int:
+    return page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
-    assert overflow <= 0
