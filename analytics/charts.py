@@ -55,6 +55,13 @@ def figure(report: Report, measure: str = "coverage") -> dict:
             for i, name in ((2, report.headers[2]), (3, report.headers[3]))
         ]
         layout = {"yaxis": {"range": [0, 1], "tickformat": ".0%"}}
+    elif report.slug == "learning":
+        data = [{"type": "bar", "x": _summary_column(report, 5), "y": labels, "orientation": "h"}]
+        layout = {
+            "height": max(240, 60 + 30 * len(labels)),
+            "xaxis": {"zeroline": True, "tickformat": "+.2f"},
+            "yaxis": {"automargin": True},
+        }
     else:
         data = [{"type": "bar", "x": _summary_column(report), "y": labels, "orientation": "h"}]
         layout = {
@@ -75,6 +82,8 @@ def svg(report: Report, measure: str = "coverage") -> str:
     """A print-ready SVG of the report: a grid of coloured cells, or horizontal bars."""
     if report.slug in ("units", "levels"):
         return _svg_grid(report, measure)
+    if report.slug == "learning":
+        return _svg_bars(report, index=5, share=False)
     return _svg_bars(report)
 
 
@@ -113,8 +122,11 @@ def _svg_grid(report: Report, measure: str) -> str:
     return "".join(parts)
 
 
-def _svg_bars(report: Report) -> str:
-    labels, values = [str(r[0]) for r in report.rows], _summary_column(report)
+def _svg_bars(report: Report, index: int = 2, share: bool = True) -> str:
+    """Bars of one column: shares on 0–100 %, or level differences by size on 0–2 levels
+    (the label keeps the sign)."""
+    labels, values = [str(r[0]) for r in report.rows], _summary_column(report, index)
+    low, high = RANGES["share" if share else "number"]
     bar, left, width = 20, 170, 480
     height = 30 + bar * len(labels)
     parts = [
@@ -131,10 +143,12 @@ def _svg_bars(report: Report) -> str:
         if value is None:
             parts.append(f'<text x="{left + 2}" y="{y + 13}">—</text>')
             continue
-        length = max(0.0, min(1.0, float(value))) * span
+        size = abs(float(value)) if not share else float(value)
+        length = max(0.0, min(1.0, (size - low) / (high - low))) * span
+        shown = f"{float(value):.0%}" if share else f"{float(value):+.2f}"
         parts.append(
             f'<rect x="{left}" y="{y + 2}" width="{length:.1f}" height="{bar - 5}" fill="#3b528b"/>'
-            f'<text x="{left + length + 4:.1f}" y="{y + 13}">{float(value):.0%}</text>'
+            f'<text x="{left + length + 4:.1f}" y="{y + 13}">{shown}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -33,7 +33,7 @@ MEASURES: dict[str, Promise] = {
     "readiness": gettext_lazy("Readiness (1 − WGI)"),
 }
 SHARES = {"coverage", "readiness", "critical_share", "wgi"}
-TABLES = ("units", "levels", "position", "age_band", "rank", "trend")
+TABLES = ("units", "levels", "position", "age_band", "rank", "trend", "learning")
 
 
 @dataclass
@@ -222,6 +222,45 @@ def trend_report(viewer, unit: OrgUnit | None) -> Report:
     return _summary_report("trend", _("Quarterly trend"), labelled)
 
 
+def learning_report(viewer, unit: OrgUnit | None) -> Report:
+    """Learning gain per competency (selectors.learning_gains); a suppressed competency keeps
+    its row, with every figure blank, so the reader sees that it was withheld."""
+    frame = selectors.learning_gains(viewer, unit)
+    comps = {r["competency_id"]: r for r in selectors.competency_labels().to_dict("records")}
+    rows = []
+    for record in frame.to_dict("records"):
+        comp = comps.get(record["competency_id"])
+        if comp is None:
+            continue
+        figures = [record[c] for c in selectors.GAIN_COLUMNS]
+        if record["suppressed"]:
+            figures = [None] * len(figures)
+        rows.append([f"{comp['code']} {_comp_name(comp)}", *figures])
+    rows.sort(key=lambda row: row[0])
+    since, _until = selectors.learning_window()
+    note = _(
+        "Change in fused level from %(start)s to today: cadres who completed a course training "
+        "the competency in that time, against cadres of the same position and age band who did "
+        "not (difference = completers' gain − comparison gain). — : fewer than %(n)d cadres in "
+        "either group, not shown."
+    ) % {"start": since.date().isoformat(), "n": selectors.min_group()}
+    return Report(
+        slug="learning",
+        title=_("Learning gain"),
+        headers=[
+            _("Competency"),
+            _("Completers"),
+            _("Comparison cadres"),
+            _("Gain of completers"),
+            _("Gain of comparison"),
+            _("Difference"),
+        ],
+        kinds=["text", "count", "count", "number", "number", "number"],
+        rows=rows,
+        note=note,
+    )
+
+
 def dashboard_reports(viewer, unit: OrgUnit | None, measure: str, link: Callable) -> list:
     """Every report of the dashboard, cached until the summaries change: the key holds the
     summary version, the viewer's data scope, the unit, the measure and the language, so a
@@ -245,4 +284,6 @@ def build(viewer, table: str, unit: OrgUnit | None, measure: str, link: Callable
         return levels_report(viewer, unit, measure)
     if table == "trend":
         return trend_report(viewer, unit)
+    if table == "learning":
+        return learning_report(viewer, unit)
     return distribution_report(viewer, unit, table)

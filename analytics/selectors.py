@@ -10,22 +10,29 @@ analytics.gaps.measures — never a loop over cadres.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, time
 
 import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, Sum
+from django.db.models import Min, Q, Sum
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from competencies.models import Competency
 from competencies.selectors import competencies, requirements_for
+from courses.selectors import completions
 from people.models import Cadre, OrgUnit
 from people.scope import scope_for
 
+from .fusion import fuse
 from .gaps import SUM_COLUMNS, cadre_gaps, measures
+from .learning import learning_gain
 from .models import CompetencyEstimate, Dimension, QuarterlySnapshot, UnitSummary
+from .refresh import chunks, current_ledger, quarter_start
 
 MEASURE_COLUMNS = ("mean_level", "coverage", "mean_gap", "wgi", "readiness", "critical_share")
 SUMS = {column: Sum(column) for column in SUM_COLUMNS}
@@ -35,11 +42,12 @@ def min_group() -> int:
     return settings.SHUZHI_MIN_GROUP_SIZE
 
 
-def suppress(frame: pd.DataFrame, n_column: str = "n") -> pd.DataFrame:
+def suppress(frame: pd.DataFrame, n_column: str = "n", extra: Sequence[str] = ()) -> pd.DataFrame:
     """Blank every figure of a row that describes fewer than the minimum group of cadres:
-    its measures, its sums and its count; ``suppressed`` says which rows were blanked."""
+    its measures, its sums, its count and any ``extra`` columns; ``suppressed`` says which rows
+    were blanked."""
     small = frame[n_column].fillna(0).to_numpy() < min_group()
-    figures = [c for c in (*MEASURE_COLUMNS, *SUM_COLUMNS, "critical_gap") if c in frame]
+    figures = [c for c in (*MEASURE_COLUMNS, *SUM_COLUMNS, "critical_gap", *extra) if c in frame]
     out = frame.astype({c: object for c in figures})
     out.loc[small, figures] = None
     out["suppressed"] = small
@@ -238,9 +246,6 @@ def readiness_of(profile: pd.DataFrame) -> float | None:
 def history_of(viewer, cadre: Cadre, quarters: list) -> pd.DataFrame | None:
     """The cadre's fused levels at the end of each quarter in ``quarters`` (one cadre's
     ledger, fused once per date: bounded by that cadre's evidence)."""
-    from .fusion import fuse
-    from .refresh import current_ledger
-
     if not scope_for(viewer).covers_cadre(cadre):
         return None
     ledger = current_ledger([cadre.pk])
@@ -249,6 +254,93 @@ def history_of(viewer, cadre: Cadre, quarters: list) -> pd.DataFrame | None:
     if not frames:
         return pd.DataFrame(columns=["when", "competency_id", "level"])
     return pd.concat(frames, ignore_index=True)[["when", "competency_id", "level"]]
+
+
+# --- learning gain (analytics.learning) ----------------------------------------------------------
+
+GAIN_COLUMNS = ("n_treated", "n_control", "gain_treated", "gain_control", "difference")
+LEVEL_COLUMNS = ["cadre_id", "competency_id", "before", "after", "stratum"]
+
+
+def learning_window(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """The window learning gain looks at: from the first day of the quarter one year before the
+    current one (four full quarters), or from the earliest quarterly snapshot when the summaries
+    hold less history than that, to now. Completions and level changes share this window."""
+    now = now or timezone.now()
+    current = quarter_start(timezone.localdate(now))
+    start = current.replace(year=current.year - 1)
+    earliest = QuarterlySnapshot.objects.aggregate(first=Min("quarter"))["first"]
+    if earliest is not None and earliest > start:
+        start = earliest
+    return timezone.make_aware(datetime.combine(start, time.min)), now
+
+
+def _learning_cadres(viewer, unit: OrgUnit | None):
+    """Active cadres of the viewer's units (and ``unit``'s subtree): group figures cover the
+    units granted, not the viewer's own record."""
+    cadres = scope_for(viewer).filter_units(Cadre.objects.filter(is_active=True), "unit")
+    if unit is not None:
+        cadres = cadres.filter(unit__path__startswith=unit.path)
+    return cadres
+
+
+def learning_levels(
+    viewer,
+    unit: OrgUnit | None,
+    since: datetime,
+    completed: Sequence[tuple[int, int]] | None = None,
+) -> pd.DataFrame:
+    """Per cadre × competency in the viewer's units (and ``unit``'s subtree): ``before``, the
+    level fused from the ledger as of ``since``; ``after``, the current estimate; ``stratum``,
+    position and age band (who counts as comparable). Cadres without evidence before ``since``
+    have no ``before`` and drop out: a gain needs two levels.
+
+    With ``completed``, only the (stratum, competency) cells holding a completer are kept — the
+    only cells learning_gain can compare — so the ledger is re-fused for those cadres alone."""
+    rows = CompetencyEstimate.objects.filter(
+        cadre__in=_learning_cadres(viewer, unit),
+        competency__domain__framework__is_current=True,
+    )
+    columns = ["cadre_id", "competency_id", "level", "cadre__position_id", "cadre__age_band"]
+    after = pd.DataFrame.from_records(list(rows.values_list(*columns)), columns=columns)
+    after["stratum"] = (
+        after["cadre__position_id"].astype(str) + "/" + after["cadre__age_band"].astype(str)
+    )
+    if completed is not None:
+        done = set(completed)
+        pairs = zip(after["cadre_id"], after["competency_id"], strict=True)
+        treated = after.loc[[pair in done for pair in pairs], ["stratum", "competency_id"]]
+        after = after.merge(treated.drop_duplicates(), on=["stratum", "competency_id"])
+    if after.empty:
+        return pd.DataFrame(columns=LEVEL_COLUMNS)
+    wanted = set(after["competency_id"])
+    before = []
+    for part in chunks(sorted(after["cadre_id"].unique().tolist())):
+        ledger = current_ledger(part, as_of=since)
+        fused = fuse(ledger[ledger["competency_id"].isin(wanted)], since)
+        if not fused.empty:
+            before.append(fused[["cadre_id", "competency_id", "level"]])
+    if not before:
+        return pd.DataFrame(columns=LEVEL_COLUMNS)
+    frame = after.merge(
+        pd.concat(before).rename(columns={"level": "before"}), on=["cadre_id", "competency_id"]
+    ).rename(columns={"level": "after"})
+    return frame[LEVEL_COLUMNS]
+
+
+def learning_gains(viewer, unit: OrgUnit | None) -> pd.DataFrame:
+    """Per competency, the gain of cadres in scope who completed a course training it within
+    :func:`learning_window`, against comparable cadres who did not (suppressed when either
+    group is smaller than the minimum group). Without completions nothing is re-fused."""
+    since, until = learning_window()
+    ids = list(_learning_cadres(viewer, unit).order_by("pk").values_list("pk", flat=True))
+    done = [pair for part in chunks(ids) for pair in completions(part, since, until)]
+    levels = (
+        learning_levels(viewer, unit, since, done) if done else pd.DataFrame(columns=LEVEL_COLUMNS)
+    )
+    result = learning_gain(levels, done)
+    result["n"] = result[["n_treated", "n_control"]].min(axis=1)
+    return suppress(result, extra=GAIN_COLUMNS)
 
 
 # --- for the planning helpers (analytics.composite / analytics.optimiser) ------------------

@@ -6,7 +6,7 @@ Everything about a cadre goes through ``people.scope``: a cadre reads only their
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -280,3 +280,28 @@ def completed_course_keys(cadre_ids: list[int]) -> set[tuple[int, str]]:
             cadre_id__in=cadre_ids, completed_at__isnull=False
         ).values_list("cadre_id", "course__translation_key")
     }
+
+
+def completions(
+    cadre_ids: list[int] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[tuple[int, int]]:
+    """(cadre id, competency id) for every competency trained by a course the cadre completed in
+    [since, until] — what analytics.learning.learning_gain calls "treated". A course and its
+    translations share a translation key, so a completion counts once whichever language it was
+    recorded against, and each pair appears once however many courses train it."""
+    enrolments = Enrolment.objects.filter(completed_at__isnull=False)
+    if cadre_ids is not None:
+        enrolments = enrolments.filter(cadre_id__in=list(cadre_ids))
+    if since is not None:
+        enrolments = enrolments.filter(completed_at__gte=since)
+    if until is not None:
+        enrolments = enrolments.filter(completed_at__lte=until)
+    done = set(enrolments.values_list("cadre_id", "course__translation_key"))
+    trained: dict[str, set[int]] = {}
+    for key, competency_id in CoursePage.objects.filter(
+        translation_key__in={key for _cadre, key in done}, competencies__isnull=False
+    ).values_list("translation_key", "competencies"):
+        trained.setdefault(str(key), set()).add(competency_id)
+    return sorted({(cadre_id, c) for cadre_id, key in done for c in trained.get(str(key), ())})
