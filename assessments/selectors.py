@@ -13,6 +13,7 @@ from django.utils import timezone
 from people.models import Cadre
 from people.roles import Role, roles_of
 from people.scope import scope_for
+from people.selectors import cadre_of as people_cadre_of
 from people.selectors import targeted_cadres
 
 from .models import AssessmentForm, Attempt, AttemptStatus, FeedbackPolicy
@@ -41,9 +42,9 @@ def is_assigned(form: AssessmentForm, cadre: Cadre) -> bool:
 
 
 def cadre_of(user: AbstractBaseUser | AnonymousUser) -> Cadre | None:
-    if not user.is_authenticated:
-        return None
-    return Cadre.objects.filter(user=user, is_active=True).select_related("unit").first()
+    """The user's cadre while active: a cadre who has left takes no assessment."""
+    cadre = people_cadre_of(user)
+    return cadre if cadre is not None and cadre.is_active else None
 
 
 @dataclass(frozen=True)

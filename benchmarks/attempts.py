@@ -26,31 +26,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness import ROOT, drop_postgres, fresh_postgres, setup_django
+
 TARGET_P95_MS = 50.0
 PG_DATABASE = "shuzhi_bench_delivery"
 BLUEPRINT = (("D2.3", 10), ("D4.2", 10), ("D3.2", 10), ("D6.4", 10))
-
-
-def _django(database_url: str, var_dir: Path) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["SHUZHI_VAR_DIR"] = str(var_dir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    # The production shape: work other apps do after a grade (analytics refresh, certificates,
-    # courses) is queued on a broker, not run inside submit() as the embedded default would.
-    os.environ["CELERY_BROKER_URL"] = "memory://"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def _prepare():
@@ -207,29 +193,6 @@ def _run_child(database_url: str, var_dir: Path, repetitions: int) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _postgres_url() -> tuple[str | None, str]:
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
-    except OSError as exc:
-        return None, f"PostgreSQL does not answer at 127.0.0.1:5432 ({exc})"
-    import psycopg
-
-    try:
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-            c.execute(f"CREATE DATABASE {PG_DATABASE}")
-    except psycopg.Error as exc:
-        return None, f"cannot create {PG_DATABASE}: {exc}"
-    return f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}", ""
-
-
-def _drop_postgres() -> None:
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-        c.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-
-
 def _report(name: str, r: dict) -> None:
     print(
         f"{name:>10}: save p50 {r['save_p50_ms']} / p95 {r['save_p95_ms']} ms, "
@@ -248,7 +211,7 @@ def main() -> None:
     parser.add_argument("--repetitions", type=int, default=0)
     args = parser.parse_args()
     if args.child:
-        _django(args.database_url, Path(args.var_dir))
+        setup_django(args.database_url, Path(args.var_dir), broker_url="memory://")
         print(json.dumps(child(args.repetitions)))
         return
     repetitions = args.repetitions or (40 if args.quick else 200)
@@ -257,13 +220,13 @@ def main() -> None:
         work = Path(tmp)
         results["sqlite"] = _run_child(f"sqlite:///{work / 'bench.sqlite3'}", work, repetitions)
         _report("SQLite", results["sqlite"])
-        pg_url, why_not = _postgres_url()
+        pg_url, why_not = fresh_postgres(PG_DATABASE)
         if pg_url:
             try:
                 results["postgresql"] = _run_child(pg_url, work / "pg", repetitions)
                 _report("PostgreSQL", results["postgresql"])
             finally:
-                _drop_postgres()
+                drop_postgres(PG_DATABASE)
         else:
             print(f"PostgreSQL skipped: {why_not}")
             results["postgresql"] = {"skipped": why_not}

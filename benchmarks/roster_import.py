@@ -23,30 +23,18 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness import ROOT, drop_postgres, fresh_postgres, setup_django
+
 TARGET_ROWS_PER_S = 5_000
 TARGET_PEAK_MB = 500
 PG_DATABASE = "shuzhi_foundation_bench"  # this checkout's database-name prefix
-
-
-def _django(database_url: str, var_dir: Path) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["SHUZHI_VAR_DIR"] = str(var_dir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ.pop("CELERY_BROKER_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def _peak_mb() -> float:
@@ -166,7 +154,7 @@ def child_baseline(path: Path, rows: int) -> dict:
 
 
 def _child_main(args) -> None:
-    _django(args.database_url, Path(args.var_dir))
+    setup_django(args.database_url, Path(args.var_dir))
     path = Path(args.file)
     result = child_import(path) if args.child == "import" else child_baseline(path, args.rows)
     print(json.dumps(result))
@@ -194,30 +182,6 @@ def _run_child(kind: str, database_url: str, var_dir: Path, path: Path, rows: in
     if done.returncode != 0:
         raise RuntimeError(f"{kind} child failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _postgres_url() -> tuple[str | None, str]:
-    """A fresh benchmark database on the local PostgreSQL, or None and why not."""
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
-    except OSError as exc:
-        return None, f"PostgreSQL does not answer at 127.0.0.1:5432 ({exc})"
-    import psycopg
-
-    try:
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-            c.execute(f"CREATE DATABASE {PG_DATABASE}")
-    except psycopg.Error as exc:
-        return None, f"cannot create {PG_DATABASE}: {exc}"
-    return f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}", ""
-
-
-def _drop_postgres() -> None:
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-        c.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
 
 
 def _measure(name: str, database_url_for, work: Path, path: Path, rows: int, sample: int) -> dict:
@@ -259,7 +223,7 @@ def main() -> None:
     sample = 1_000 if args.quick else 2_000
     with tempfile.TemporaryDirectory(prefix="shuzhi-bench-") as tmp:
         work = Path(tmp)
-        _django(f"sqlite:///{work / 'unused.sqlite3'}", work / "parent")
+        setup_django(f"sqlite:///{work / 'unused.sqlite3'}", work / "parent")
         path = work / "roster.csv"
         started = time.perf_counter()
         generate(path, rows)
@@ -282,17 +246,17 @@ def main() -> None:
             rows,
             sample,
         )
-        pg_url, why_not = _postgres_url()
+        pg_url, why_not = fresh_postgres(PG_DATABASE)
         if pg_url:
 
             def pg_for(kind: str) -> str:  # each child gets a freshly created database
-                _drop_postgres()
-                return _postgres_url()[0]
+                drop_postgres(PG_DATABASE)
+                return fresh_postgres(PG_DATABASE)[0]
 
             try:
                 results["postgresql"] = _measure("PostgreSQL", pg_for, work, path, rows, sample)
             finally:
-                _drop_postgres()
+                drop_postgres(PG_DATABASE)
         else:
             print(f"PostgreSQL skipped: {why_not}")
             results["postgresql"] = {"skipped": why_not}
