@@ -4,6 +4,7 @@ for its knowledge checks)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -126,3 +127,14 @@ def item_version_for_ref(ref: str) -> ItemVersion | None:
         .first()
     )
     return item.current_version if item is not None else None
+
+
+def item_refs(types: Iterable[str]) -> set[str]:
+    """References of the bank items of these types that are not retired (what shipped course
+    files may name as knowledge checks)."""
+    return set(
+        Item.objects.filter(type__in=list(types))
+        .exclude(status=ItemStatus.RETIRED)
+        .exclude(ref="")
+        .values_list("ref", flat=True)
+    )

@@ -24,7 +24,7 @@ from django.db import transaction
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, Locale, Page, Site
 
-from assessments.models.item import Item
+from assessments.selectors import item_refs
 from competencies.models import Competency
 from people.models import Position
 
@@ -55,12 +55,7 @@ def read_files(content_dir: Path) -> list[tuple[Path, dict]]:
         Competency.objects.filter(domain__framework__is_current=True).values_list("code", flat=True)
     )
     positions = set(Position.objects.values_list("code", flat=True))
-    refs = set(
-        Item.objects.filter(type__in=LESSON_TYPES)
-        .exclude(status="retired")
-        .exclude(ref="")
-        .values_list("ref", flat=True)
-    )
+    refs = item_refs(LESSON_TYPES)
     docs, problems, slugs = [], [], {}
     for path in sorted(content_dir.glob("*.json")):
         try:
