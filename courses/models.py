@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -132,10 +133,19 @@ class CoursePage(Page):
         verbose_name = _("course")
 
     def save(self, *args, **kwargs):
+        self.search_text = self.searchable_text()
+        return super().save(*args, **kwargs)
+
+    def searchable_text(self) -> str:
+        """Title, module, summary and the text of the live lessons, segmented for search (a
+        lesson saves this again on its course, so a word only a lesson holds is found too)."""
         from .search import segment
 
-        self.search_text = segment(" ".join([self.title, self.module, self.summary]))
-        return super().save(*args, **kwargs)
+        parts = [self.title, self.module, self.summary]
+        if self.pk:
+            for lesson in LessonPage.objects.child_of(self).live():
+                parts += lesson.body.stream_block.get_searchable_content(lesson.body)
+        return segment(strip_tags(" ".join(str(part) for part in parts)))
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import course_context
@@ -158,6 +168,13 @@ class LessonPage(Page):
 
     class Meta:
         verbose_name = _("lesson")
+
+    def save(self, *args, **kwargs):
+        saved = super().save(*args, **kwargs)
+        course = CoursePage.objects.filter(pk=self.get_parent().pk).first()
+        if course is not None:
+            CoursePage.objects.filter(pk=course.pk).update(search_text=course.searchable_text())
+        return saved
 
     def serve(self, request, *args, **kwargs):
         from .views import serve_lesson

@@ -125,6 +125,9 @@ def test_chinese_search_finds_a_word_inside_a_sentence(course):
         assert list(catalogue(query="数字素养")) == [course]
         assert list(catalogue(query="素养 基层")) == [course]
         assert list(catalogue(query="区块链")) == []
+        # Words only a lesson holds: rich text, and a scenario's briefing.
+        assert list(catalogue(query="治理的起点")) == [course]
+        assert list(catalogue(query="凌晨告警")) == [course]
     with translation.override("en"):
         assert [c.title for c in catalogue(query="digital literacy")] == [
             "Test course: handling data alerts"
