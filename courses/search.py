@@ -1,10 +1,10 @@
 """Search that works for Chinese: jieba segmentation on both sides.
 
 Full-text tokenizers treat a run of Chinese characters as one word, so 数字素养 would not match a
-summary saying 提升基层干部数字素养和治理能力. Each course keeps ``search_text``: its title, module, summary
-and lessons' text, followed by the same text segmented by jieba's search mode. A query is cut
-into words (jieba's precise mode) and a course matches when its text contains every word, in any
-order. jieba ships its dictionary, so nothing is downloaded at run time.
+summary saying 提升基层干部数字素养和治理能力. Each course keeps ``search_text``: its title,
+module, summary and lessons' text, followed by the same text segmented by jieba's search
+mode. A query is cut into words (jieba's precise mode) and a course matches when its text
+contains every word, in any order. jieba ships its dictionary, so nothing is downloaded at run time.
 """
 
 from __future__ import annotations
