@@ -9,24 +9,13 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.fusion import LEVELS_PER_THETA, FusionParams, decay, fuse
+from analytics.fusion import EVIDENCE_COLUMNS, LEVELS_PER_THETA, FusionParams, decay, fuse
 
 NOW = datetime(2026, 6, 30, tzinfo=UTC)
 
 
 def ledger(*rows):
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "cadre_id",
-            "competency_id",
-            "source_kind",
-            "value",
-            "theta",
-            "theta_se",
-            "observed_at",
-        ],
-    )
+    return pd.DataFrame(rows, columns=list(EVIDENCE_COLUMNS))
 
 
 def test_one_assessment_is_its_own_estimate_with_its_se():
